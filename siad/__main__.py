@@ -1,0 +1,5 @@
+"""``python -m siad``: same as the ``siad`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The ``siad`` command: a thin layer over :mod:`siad.build`, :mod:`siad.serve` and :mod:`siad.scaffold`.
+
+Exit codes: 0 success, 1 invalid project, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, clifr
+from .build import build_project, render_project
+from .config import check_base_url
+from .errors import ProjectError, Report, UsageProblem
+
+clifr.install()
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _print_report(report: Report) -> None:
+    for diagnostic in report.sorted():
+        click.echo(diagnostic.format(), err=True)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+class _Runner:
+    """Runs a command body and turns every failure into a French message and an exit code."""
+
+    def __init__(self, debug: bool):
+        self.debug = debug
+
+    def __call__(self, body):
+        try:
+            return body()
+        except UsageProblem as exc:
+            click.echo(f"siad : {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except ProjectError as exc:
+            _print_report(exc.report)
+            errors, warnings = len(exc.report.errors), len(exc.report.warnings)
+            click.echo(
+                f"siad : {_plural(errors, 'erreur')}, {_plural(warnings, 'avertissement')} ; rien n'a été écrit.",
+                err=True,
+            )
+            sys.exit(EXIT_INVALID)
+        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception:  # a bug in siad: say so plainly, details only on request
+            if self.debug:
+                traceback.print_exc()
+            else:
+                click.echo(
+                    "siad : erreur interne inattendue (ce n'est pas une erreur dans vos fichiers). "
+                    "Relancez avec « siad --debug … » et transmettez le message aux développeurs.",
+                    err=True,
+                )
+            sys.exit(EXIT_INVALID)
+
+
+def _source_option(f):
+    return click.option(
+        "--source",
+        "source",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Dossier du projet (celui qui contient siad.yml).",
+    )(f)
+
+
+def _base_url(value: str | None) -> str | None:
+    return check_base_url(value) if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", message="siad %(version)s")
+@click.option("--debug", is_flag=True, help="Afficher le détail technique des erreurs internes.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """siad : le site d'information des demandeurs de logement social, à partir de fichiers YAML et Markdown."""
+    ctx.obj = _Runner(debug)
+
+
+@cli.command()
+@_source_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Dossier de sortie (par défaut : site/ dans le projet).")
+@click.option("--base-url", "base_url", default=None, help="Adresse publique du site (remplace « url » de siad.yml).")
+@click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs (pour l'intégration continue).")
+@click.pass_obj
+def build(run: _Runner, source: Path, out: Path | None, base_url: str | None, strict: bool) -> None:
+    """Construire le site dans site/ (remplacé seulement si tout a réussi)."""
+
+    def body():
+        started = time.perf_counter()
+        target = out if out is not None else source / "site"
+        result = build_project(source, target, _base_url(base_url), strict)
+        _print_report(result.report)
+        seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+        click.echo(
+            f"siad : {_plural(result.pages, 'page')}, {_plural(len(result.report.warnings), 'avertissement')}, "
+            f"0 erreur ; site écrit dans {target} en {seconds} s"
+        )
+
+    run(body)
+
+
+@cli.command()
+@_source_option
+@click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs.")
+@click.pass_obj
+def check(run: _Runner, source: Path, strict: bool) -> None:
+    """Vérifier le projet sans rien écrire."""
+
+    def body():
+        result = render_project(source, None, strict)
+        _print_report(result.report)
+        click.echo(f"siad : projet valide ({_plural(result.pages, 'page')}, {_plural(len(result.report.warnings), 'avertissement')}).")
+
+    run(body)
+
+
+@cli.command()
+@_source_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute (127.0.0.1 : cet ordinateur seulement).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port d'écoute.")
+@click.pass_obj
+def serve(run: _Runner, source: Path, host: str, port: int) -> None:
+    """Prévisualiser le site, reconstruit à chaque modification."""
+    from .serve import serve_project
+
+    run(lambda: serve_project(source, host, port))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--territoire", default=None, help="Nom du territoire (EPCI) à inscrire dans siad.yml.")
+@click.pass_obj
+def new(run: _Runner, directory: Path, territoire: str | None) -> None:
+    """Créer un nouveau projet de territoire dans DIRECTORY."""
+    from .scaffold import create_project
+
+    def body():
+        create_project(directory, territoire)
+        click.echo(f"siad : projet créé dans {directory}. Lisez {directory / 'LISEZMOI.md'}, puis lancez « siad build --source {directory} ».")
+
+    run(body)
+
+
+def main() -> None:
+    cli(prog_name="siad")

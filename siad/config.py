@@ -1,0 +1,129 @@
+"""The project configuration, ``siad.yml``: schema and typed result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import Location, Report, UsageProblem
+from .schema import INVALID, SIREN, Email, Field, Phone, PhoneNumber, Schema, Text, Url
+from .yamlsource import load_yaml_file
+
+CONFIG_FILE = "siad.yml"
+
+CONTACT_SCHEMA = Schema(
+    "le bloc « contact »",
+    {
+        "nom": Field(Text(), required=True, doc="le service à contacter, par exemple « Maison de l'Habitat »"),
+        "adresse": Field(Text()),
+        "telephone": Field(Phone()),
+        "courriel": Field(Email()),
+        "site_web": Field(Url()),
+    },
+)
+
+CONFIG_SCHEMA = Schema(
+    "siad.yml",
+    {
+        "titre": Field(Text(), required=True, doc="ajoutez « titre: » : le nom du site, affiché en haut de chaque page"),
+        "description": Field(Text(), doc="une phrase qui présente le site (moteurs de recherche)"),
+        "territoire": Field(Text(), required=True, doc="ajoutez « territoire: » : le nom de l'EPCI, par exemple « Vichy Communauté »"),
+        "siren": Field(SIREN, doc="le numéro SIREN de l'EPCI"),
+        "url": Field(Url(), doc="l'adresse publique du site, par exemple https://logement.exemple.fr/"),
+        "langue": Field(Text(r"[a-z]{2}(-[A-Z]{2})?", "écrivez un code de langue comme « fr »", "un code de langue"), default="fr"),
+        "theme": Field(Text(r"[a-z0-9]+(-[a-z0-9]+)*", "écrivez un nom en minuscules, chiffres et tirets", "un nom de thème"), default="default"),
+        "portail_demande": Field(Url(), doc="le site où déposer sa demande en ligne"),
+        "portail_national": Field(Url(), doc="le portail national de la demande de logement social"),
+        "contact": Field(CONTACT_SCHEMA),
+    },
+)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    address: str | None = None
+    phone: PhoneNumber | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated ``siad.yml``, with the base URL already normalised."""
+
+    root: Path
+    title: str
+    territory: str
+    language: str
+    theme: str
+    description: str | None = None
+    siren: str | None = None
+    base_url: str | None = None
+    portal_url: str | None = None
+    national_portal_url: str | None = None
+    contact: Contact | None = None
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under, « / » or « /sous-dossier/ »."""
+        if not self.base_url:
+            return "/"
+        return urlsplit(self.base_url).path or "/"
+
+
+def normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def check_base_url(url: str) -> str:
+    """Validate a ``--base-url`` given on the command line (a usage error if wrong)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageProblem(f"--base-url : « {url} » n'est pas une adresse web complète (https://exemple.fr/chemin/)")
+    return normalise_base_url(url)
+
+
+def load_config(root: Path, report: Report, base_url: str | None = None) -> Config | None:
+    """Read and validate ``siad.yml``; None when it has errors (they are in ``report``)."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise UsageProblem(
+            f"{root} n'est pas un projet siad : le fichier {CONFIG_FILE} est introuvable. "
+            "Placez-vous dans le dossier du projet, indiquez-le avec --source, "
+            "ou créez un projet avec « siad new DOSSIER »."
+        )
+    node = load_yaml_file(path, CONFIG_FILE, report)
+    if node is None:
+        return None
+    values = CONFIG_SCHEMA.convert(node, report)
+    if values is INVALID:
+        return None
+    contact = values.get("contact")
+    url = base_url or values.get("url")
+    return Config(
+        root=root,
+        title=values["titre"],
+        territory=values["territoire"],
+        language=values["langue"],
+        theme=values["theme"],
+        description=values.get("description"),
+        siren=values.get("siren"),
+        base_url=normalise_base_url(url) if url else None,
+        portal_url=values.get("portail_demande"),
+        national_portal_url=values.get("portail_national"),
+        contact=Contact(
+            name=contact["nom"],
+            address=contact.get("adresse"),
+            phone=contact.get("telephone"),
+            email=contact.get("courriel"),
+            website=contact.get("site_web"),
+        )
+        if contact
+        else None,
+    )
+
+
+def config_location() -> Location:
+    return Location(CONFIG_FILE)

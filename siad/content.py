@@ -1,0 +1,137 @@
+"""Loading ``content/``: Markdown pages with a YAML front matter, and static files.
+
+A page's URL comes from its path: ``content/aide/renouveler.md`` → ``aide/renouveler/``,
+``content/aide/index.md`` → ``aide/``. Every other file is copied as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Location, Report, relative_name
+from .schema import INVALID, SLUG, Field, Integer, Schema, Text
+from .yamlsource import parse_yaml, read_text
+
+CONTENT_DIR = "content"
+
+FRONT_MATTER_SCHEMA = Schema(
+    "l'en-tête de la page",
+    {
+        "titre": Field(Text(), required=True, doc="ajoutez « titre: » : le titre affiché en haut de la page"),
+        "description": Field(Text(), doc="une phrase qui résume la page"),
+        "menu": Field(Integer(1, 99), doc="la position de la page dans le menu principal (1 = en premier)"),
+        "menu_titre": Field(Text(), doc="un titre plus court pour le menu"),
+    },
+)
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A Markdown page as read from disk, before rendering."""
+
+    source: str
+    url: str
+    title: str
+    body: str
+    body_line: int
+    description: str | None = None
+    menu: int | None = None
+    menu_title: str | None = None
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    source: Path
+    url: str
+
+
+def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[StaticFile]]:
+    """Read every page and list every static file under ``content/``."""
+    base = root / CONTENT_DIR
+    pages: list[SourcePage] = []
+    files: list[StaticFile] = []
+    if not base.is_dir():
+        report.error(Location(CONTENT_DIR), "le dossier content/ est introuvable", "créez-le avec au moins une page index.md")
+        return pages, files
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        relative = path.relative_to(base)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        rel = relative_name(path, root)
+        if not _safe_segments(relative, rel, report):
+            continue
+        if path.suffix == ".md":
+            page = _load_page(path, rel, page_url(relative), report)
+            if page is not None:
+                pages.append(page)
+        else:
+            files.append(StaticFile(path, relative.as_posix()))
+    if not any(p.url == "" for p in pages) and not report.has_errors:
+        report.error(Location(CONTENT_DIR), "il manque la page d'accueil content/index.md", "créez content/index.md avec un en-tête « titre: »")
+    return pages, files
+
+
+def page_url(relative: Path) -> str:
+    """``a/b.md`` → ``a/b/``; ``a/index.md`` → ``a/``; ``index.md`` → ``''``."""
+    parts = list(relative.with_suffix("").parts)
+    if parts[-1] == "index":
+        parts.pop()
+    return "".join(part + "/" for part in parts)
+
+
+def _safe_segments(relative: Path, rel: str, report: Report) -> bool:
+    """Folder and file names become URLs: lowercase ASCII, digits and hyphens only."""
+    for name in list(relative.parts[:-1]) + [relative.stem]:
+        if not SLUG.fullmatch(name):
+            report.error(
+                Location(rel),
+                f"le nom « {name} » ne convient pas pour une adresse de page",
+                "renommez-le en lettres minuscules sans accents, chiffres et tirets, par exemple « deposer-une-demande.md »",
+            )
+            return False
+    return True
+
+
+def _load_page(path: Path, rel: str, url: str, report: Report) -> SourcePage | None:
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        report.error(
+            Location(rel, 1, 1),
+            "la page doit commencer par un en-tête entre deux lignes « --- »",
+            "ajoutez en haut du fichier : « --- », puis « titre: Le titre de la page », puis « --- »",
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        report.error(
+            Location(rel, 1, 1),
+            "l'en-tête de la page n'est pas fermé",
+            "ajoutez une ligne « --- » après la dernière ligne de l'en-tête",
+        )
+        return None
+    node = parse_yaml("".join(lines[1:end]), rel, report, line_offset=1)
+    if node is None:
+        return None
+    meta = FRONT_MATTER_SCHEMA.convert(node, report)
+    if meta is INVALID:
+        return None
+    if "description" not in meta:
+        report.warning(
+            meta.loc,
+            "la page n'a pas de description",
+            "ajoutez « description: » avec une phrase qui résume la page (elle s'affiche dans les résultats de recherche)",
+        )
+    return SourcePage(
+        source=rel,
+        url=url,
+        title=meta["titre"],
+        body="".join(lines[end + 1 :]),
+        body_line=end + 2,
+        description=meta.get("description"),
+        menu=meta.get("menu"),
+        menu_title=meta.get("menu_titre"),
+    )

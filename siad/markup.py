@@ -1,0 +1,167 @@
+"""Markdown to HTML for content pages: extensions, shortcodes, links between pages, heading checks.
+
+Content never runs template code: the only way for a page to show data is a shortcode,
+``{{< lieux-accueil niveau=2 >}}`` alone on its line, rendered by a theme template that
+siad chooses (see :mod:`siad.shortcodes`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import Location, Report
+from .schema import suggestion
+
+SHORTCODE_LINE = re.compile(r"^\s*\{\{<\s*(?P<name>[a-z0-9-]+)(?P<args>(?:\s+[a-z_]+=(?:\"[^\"]*\"|[^\s\"]+))*)\s*>\}\}\s*$")
+SHORTCODE_ARG = re.compile(r"([a-z_]+)=(?:\"([^\"]*)\"|([^\s\"]+))")
+
+# (name, arguments, location) -> HTML
+ShortcodeRenderer = Callable[[str, dict[str, str], Location], str]
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """ASCII anchor ids for French headings: « Où déposer ? » → « ou-deposer »."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator) or "section"
+
+
+@dataclass
+class RenderedMarkdown:
+    html: str
+    toc: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class LinkContext:
+    """What link rewriting needs to know about the site."""
+
+    page_url: str
+    source_dir: str  # folder of the page's .md file, relative to content/
+    pages_by_source: dict[str, str]  # "aide/index.md" -> "aide/"
+    static_files: set[str]
+    url_for: Callable[[str], str]
+
+
+class _ShortcodePreprocessor(Preprocessor):
+    def __init__(self, md, source: str, first_line: int, render: ShortcodeRenderer, report: Report):
+        super().__init__(md)
+        self.source = source
+        self.first_line = first_line
+        self.render = render
+        self.report = report
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            if "{{<" not in line:
+                out.append(line)
+                continue
+            loc = Location(self.source, self.first_line + index, line.index("{{<") + 1)
+            match = SHORTCODE_LINE.match(line)
+            if match is None:
+                self.report.error(
+                    loc,
+                    "bloc de données « {{< … >}} » mal écrit",
+                    "il doit être seul sur sa ligne, sous la forme {{< lieux-accueil >}} ou {{< lieux-accueil niveau=2 >}}",
+                )
+                out.append("")
+                continue
+            args = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in SHORTCODE_ARG.finditer(match.group("args"))}
+            html = self.render(match.group("name"), args, loc)
+            out.extend(["", self.md.htmlStash.store(html), ""])
+        return out
+
+
+class _PageTreeprocessor(Treeprocessor):
+    """Rewrites links to other pages' .md files and checks heading levels."""
+
+    def __init__(self, md, source: str, body: str, first_line: int, links: LinkContext, report: Report):
+        super().__init__(md)
+        self.source = source
+        self.body_lines = body.splitlines()
+        self.first_line = first_line
+        self.links = links
+        self.report = report
+
+    def locate(self, needle: str) -> Location:
+        for index, line in enumerate(self.body_lines):
+            if needle in line:
+                return Location(self.source, self.first_line + index, line.index(needle) + 1)
+        return Location(self.source, self.first_line)
+
+    def run(self, root: etree.Element) -> None:
+        previous = 1
+        for element in root.iter():
+            if element.tag in ("a", "img"):
+                attr = "href" if element.tag == "a" else "src"
+                value = element.get(attr)
+                if value:
+                    element.set(attr, self.rewrite(value))
+            elif re.fullmatch(r"h[1-6]", element.tag):
+                level = int(element.tag[1])
+                text = "".join(element.itertext()).strip()
+                if level == 1:
+                    self.report.warning(
+                        self.locate(text),
+                        f"titre de niveau 1 « {text} » dans le texte de la page",
+                        "le titre de la page vient de « titre: » ; commencez les intertitres par « ## »",
+                    )
+                elif level > previous + 1:
+                    self.report.warning(
+                        self.locate(text),
+                        f"niveau de titre sauté : « {text} » est de niveau {level} après un niveau {previous}",
+                        f"utilisez {'#' * (previous + 1)} pour ce titre",
+                    )
+                previous = level
+
+    def rewrite(self, href: str) -> str:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) or href.startswith(("#", "/")):
+            return href
+        path, _, fragment = href.partition("#")
+        target = posixpath.normpath(posixpath.join(self.links.source_dir, path))
+        suffix = "#" + fragment if fragment else ""
+        if path.endswith(".md"):
+            url = self.links.pages_by_source.get(target)
+            if url is None:
+                hint = suggestion(target, sorted(self.links.pages_by_source)) or "vérifiez le nom du fichier .md visé"
+                self.report.error(self.locate(href), f"lien vers une page inexistante : « {href} »", hint)
+                return href
+            return self.links.url_for(url) + suffix
+        if target in self.links.static_files:
+            return self.links.url_for(target) + suffix
+        if target.rstrip("/") + "/" in self.links.pages_by_source.values() or target in ("", "."):
+            return self.links.url_for(target.rstrip("/") + "/" if target not in ("", ".") else "") + suffix
+        self.report.error(
+            self.locate(href),
+            f"lien vers un fichier inexistant : « {href} »",
+            "pour lier une page, visez son fichier .md, par exemple (deposer-une-demande.md)",
+        )
+        return href
+
+
+def render_markdown(
+    body: str,
+    source: str,
+    first_line: int,
+    shortcodes: ShortcodeRenderer,
+    links: LinkContext,
+    report: Report,
+) -> RenderedMarkdown:
+    md = markdown.Markdown(
+        extensions=["tables", "attr_list", "abbr", "def_list", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+    md.preprocessors.register(_ShortcodePreprocessor(md, source, first_line, shortcodes, report), "siad-shortcodes", 28)
+    md.treeprocessors.register(_PageTreeprocessor(md, source, body, first_line, links, report), "siad-links", 1)
+    html = md.convert(body)
+    return RenderedMarkdown(html=html, toc=getattr(md, "toc_tokens", []))

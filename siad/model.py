@@ -1,0 +1,148 @@
+"""The whole site in memory: every page with its URL, output path, menu and breadcrumb."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from .config import Config
+from .content import SourcePage, StaticFile
+from .data import Point, SiteData
+from .errors import Location, Report
+
+POINTS_URL = "lieux/"
+NOT_FOUND_OUTPUT = "404.html"
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    template: str
+    source: str
+    description: str | None = None
+    menu: int | None = None
+    menu_title: str | None = None
+    markdown: SourcePage | None = None
+    point: Point | None = None
+
+    @property
+    def output(self) -> str:
+        if self.template == "404.html":
+            return NOT_FOUND_OUTPUT
+        return self.url + "index.html"
+
+
+@dataclass
+class Site:
+    config: Config
+    data: SiteData
+    pages: list[Page]
+    static_files: list[StaticFile] = field(default_factory=list)
+
+    def page(self, url: str) -> Page | None:
+        return next((p for p in self.pages if p.url == url and p.template != "404.html"), None)
+
+    @property
+    def menu(self) -> list[Page]:
+        entries = [p for p in self.pages if p.menu is not None]
+        return sorted(entries, key=lambda p: (p.menu, p.url))
+
+    def breadcrumb(self, page: Page) -> list[Page]:
+        """The pages above ``page``, home first; empty for the home page."""
+        if page.url == "" or page.template == "404.html":
+            return []
+        trail = []
+        parts = page.url.strip("/").split("/")
+        for depth in range(len(parts)):
+            ancestor = self.page("".join(part + "/" for part in parts[:depth]))
+            if ancestor is not None:
+                trail.append(ancestor)
+        return trail
+
+    def points_by_level(self) -> list[tuple[int, list[Point]]]:
+        groups: dict[int, list[Point]] = {}
+        for point in sorted(self.data.points, key=lambda p: (p.level, p.name.lower(), p.slug)):
+            groups.setdefault(point.level, []).append(point)
+        return sorted(groups.items())
+
+
+def build_site(config: Config, data: SiteData, sources: list[SourcePage], static: list[StaticFile], report: Report) -> Site:
+    """Plan every page; two sources claiming one URL is an error."""
+    pages: list[Page] = []
+    for src in sources:
+        pages.append(
+            Page(
+                url=src.url,
+                title=src.title,
+                template="page.html",
+                source=src.source,
+                description=src.description,
+                menu=src.menu,
+                menu_title=src.menu_title,
+                markdown=src,
+            )
+        )
+    if not any(p.url == POINTS_URL for p in pages):
+        pages.append(_default_points_index())
+    for point in data.points:
+        pages.append(
+            Page(
+                url=f"{POINTS_URL}{point.slug}/",
+                title=point.name,
+                template="lieu.html",
+                source=point.source,
+                description=f"Adresse et contacts de {point.name}, lieu d'accueil des demandeurs de logement social.",
+                point=point,
+            )
+        )
+    pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))
+    _check_collisions(pages, static, report)
+    return Site(config, data, pages, static)
+
+
+def _default_points_index() -> Page:
+    body = "{{< lieux-accueil >}}\n"
+    src = SourcePage(source="(siad)", url=POINTS_URL, title="Les lieux d'accueil", body=body, body_line=1)
+    return Page(
+        url=POINTS_URL,
+        title=src.title,
+        template="page.html",
+        source=src.source,
+        description="Où s'informer et déposer sa demande de logement social.",
+        markdown=src,
+    )
+
+
+def _check_collisions(pages: list[Page], static: list[StaticFile], report: Report) -> None:
+    seen: dict[str, str] = {}
+    for page in pages:
+        other = seen.get(page.output)
+        if other is not None:
+            report.error(
+                Location(page.source),
+                f"cette page aurait la même adresse « /{page.url} » que {other}",
+                "renommez l'un des deux fichiers",
+            )
+        seen[page.output] = page.source
+    for item in static:
+        if item.url in seen or item.url.startswith("assets/"):
+            report.error(
+                Location(f"content/{item.url}"),
+                f"ce fichier écraserait « /{item.url} », déjà produit par siad",
+                "renommez-le ou déplacez-le",
+            )
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url`` (both relative to the site root)."""
+    if to_url.startswith(("http://", "https://", "mailto:", "tel:", "#")):
+        return to_url
+    target, _, fragment = to_url.partition("#")
+    start = from_url.rstrip("/") or "."
+    rel = posixpath.relpath(target or ".", start)
+    if rel == ".":
+        rel = "./"
+    elif (target.endswith("/") or target == "") and not rel.endswith("/"):
+        rel += "/"
+    return rel + ("#" + fragment if fragment else "")

@@ -1,0 +1,171 @@
+"""Rendering: each planned page → view objects → theme template → HTML bytes."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import Location, Report
+from .markup import LinkContext, render_markdown
+from .model import POINTS_URL, Page, Site, relative_url
+from .schema import suggestion
+from .theme import Theme, ThemeError
+from .views import Contact, Link, PointGroup, PointSummary, level_view, phone_contacts, place_of, point_view, unknown_level
+
+# Shortcodes content pages may use: name -> (allowed arguments, template).
+SHORTCODES: dict[str, tuple[tuple[str, ...], str]] = {
+    "lieux-accueil": (("niveau",), "shortcodes/lieux-accueil.html"),
+    "niveaux": ((), "shortcodes/niveaux.html"),
+}
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    territory: str
+    description: str | None
+    language: str
+    portal_url: str | None
+    national_portal_url: str | None
+    contact_name: str | None
+    contacts: list[Contact]
+    home: str
+
+
+@dataclass(frozen=True)
+class PageView:
+    title: str
+    description: str | None
+    kind: str
+    content: str
+    toc: list[Link]
+
+
+class Renderer:
+    def __init__(self, site: Site, theme: Theme, report: Report):
+        self.site = site
+        self.theme = theme
+        self.report = report
+        self.pages_by_source = {
+            p.markdown.source.removeprefix("content/"): p.url for p in site.pages if p.markdown and p.source.startswith("content/")
+        }
+        self.static_files = {f.url for f in site.static_files}
+
+    def render_all(self) -> dict[str, bytes]:
+        """Every output file of the site, path → bytes, in a stable order."""
+        out: dict[str, bytes] = {}
+        for page in sorted(self.site.pages, key=lambda p: p.output):
+            try:
+                out[page.output] = self.render_page(page).encode("utf-8")
+            except ThemeError as exc:
+                self.report.error(exc.location, exc.message, exc.hint)
+                break  # the same template error would repeat on every page
+        for logical, asset in sorted(self.theme.assets.items()):
+            out[asset.output] = asset.source.read_bytes()
+        for item in self.site.static_files:
+            out[item.url] = item.source.read_bytes()
+        return out
+
+    def url_function(self, page: Page) -> Callable[[str], str]:
+        if page.template == "404.html":  # served at any depth: links from the site root
+            base = self.site.config.base_path
+            return lambda target: target if target.startswith(("http", "mailto:", "tel:", "#")) else base + target
+        return lambda target: relative_url(page.url, target)
+
+    def render_page(self, page: Page) -> str:
+        url = self.url_function(page)
+        content, toc = "", []
+        if page.markdown is not None:
+            source_dir = posixpath.dirname(page.markdown.source.removeprefix("content/")) if page.source.startswith("content/") else page.url.rstrip("/")
+            links = LinkContext(page.url, source_dir, self.pages_by_source, self.static_files, url)
+            rendered = render_markdown(
+                page.markdown.body,
+                page.markdown.source,
+                page.markdown.body_line,
+                lambda name, args, loc: self.shortcode(name, args, loc, url),
+                links,
+                self.report,
+            )
+            content = rendered.html
+            toc = [Link(t["name"], "#" + t["id"]) for t in rendered.toc]
+        context = {
+            "site": self.site_view(url),
+            "page": PageView(page.title, page.description, self.kind(page), content, toc),
+            "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
+            "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
+            "point": point_view(page.point, self.site.data) if page.point else None,
+            "url": url,
+            "asset": lambda logical: url(self.theme.asset_output(logical)),
+        }
+        return self.theme.render(page.template, context)
+
+    @staticmethod
+    def kind(page: Page) -> str:
+        """« home », « page », « lieu » or « 404 »: lets templates and styles tell pages apart."""
+        if page.url == "" and page.template == "page.html":
+            return "home"
+        return page.template.removesuffix(".html")
+
+    def site_view(self, url: Callable[[str], str]) -> SiteView:
+        config = self.site.config
+        contacts: list[Contact] = []
+        if config.contact:
+            c = config.contact
+            if c.address:
+                contacts.append(Contact("Adresse", c.address))
+            if c.phone:
+                contacts.append(Contact("Téléphone", c.phone.display, f"tel:{c.phone.uri}"))
+            if c.email:
+                contacts.append(Contact("Courriel", c.email, f"mailto:{c.email}"))
+            if c.website:
+                contacts.append(Contact("Site web", c.website, c.website))
+        return SiteView(
+            title=config.title,
+            territory=config.territory,
+            description=config.description,
+            language=config.language,
+            portal_url=config.portal_url,
+            national_portal_url=config.national_portal_url,
+            contact_name=config.contact.name if config.contact else None,
+            contacts=contacts,
+            home=url(""),
+        )
+
+    def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:
+        spec = SHORTCODES.get(name)
+        if spec is None:
+            hint = suggestion(name, sorted(SHORTCODES)) or "blocs disponibles : " + ", ".join(sorted(SHORTCODES))
+            self.report.error(loc, f"bloc de données inconnu « {name} »", hint)
+            return ""
+        allowed, template = spec
+        for key in args:
+            if key not in allowed:
+                hint = ("arguments possibles : " + ", ".join(allowed)) if allowed else "ce bloc ne prend pas d'argument"
+                self.report.error(loc, f"argument inconnu « {key} » pour le bloc « {name} »", hint)
+                return ""
+        context = {"url": url}
+        if name == "lieux-accueil":
+            groups = self.point_groups(url)
+            if "niveau" in args:
+                wanted = args["niveau"]
+                if not wanted.isdigit() or int(wanted) not in self.site.data.levels:
+                    levels = ", ".join(str(n) for n in self.site.data.levels)
+                    self.report.error(loc, f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
+                    return ""
+                groups = [g for g in groups if g.level.number == int(wanted)]
+            context["groups"] = groups
+            context["single_level"] = "niveau" in args
+        elif name == "niveaux":
+            context["levels"] = [level_view(level) for level in self.site.data.levels.values()]
+        return self.theme.render(template, context)
+
+    def point_groups(self, url: Callable[[str], str]) -> list[PointGroup]:
+        groups = []
+        for number, points in self.site.points_by_level():
+            level = self.site.data.levels.get(number)
+            summaries = [
+                PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0]) for p in points
+            ]
+            groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
+        return groups

@@ -1,0 +1,104 @@
+"""Ready-made view objects for templates: everything a template shows, already computed and formatted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .data import Level, Point, SiteData
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One way to reach someone, with its link when it has one."""
+
+    label: str
+    text: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class LevelView:
+    number: int
+    name: str
+    description: str | None
+    commitments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PointSummary:
+    name: str
+    href: str
+    place: str | None
+    phone: Contact | None
+
+
+@dataclass(frozen=True)
+class PointGroup:
+    level: LevelView
+    points: list[PointSummary]
+
+
+@dataclass(frozen=True)
+class PointView:
+    name: str
+    organisation: str | None
+    level: LevelView | None
+    address_lines: list[str]
+    contacts: list[Contact]
+    served_communes: list[str]
+    notes: str | None
+    missing: list[str] = field(default_factory=list)
+
+
+def level_view(level: Level) -> LevelView:
+    return LevelView(level.number, level.name, level.description, level.commitments)
+
+
+def unknown_level(number: int) -> LevelView:
+    return LevelView(number, f"Niveau {number}", None, ())
+
+
+def place_of(point: Point) -> str | None:
+    if point.commune:
+        return point.commune
+    return None
+
+
+def phone_contacts(point: Point) -> list[Contact]:
+    return [Contact("Téléphone", phone.display, f"tel:{phone.uri}") for phone in point.phones]
+
+
+def point_view(point: Point, data: SiteData) -> PointView:
+    lines = [line for line in (point.address_extra, point.address) if line]
+    town = " ".join(part for part in (point.postal_code, point.commune) if part)
+    if town:
+        lines.append(town)
+    contacts = phone_contacts(point)
+    if point.email:
+        contacts.append(Contact("Courriel", point.email, f"mailto:{point.email}"))
+    if point.website:
+        contacts.append(Contact("Site web", point.website, point.website))
+    missing = [
+        label
+        for label, present in (("adresse", bool(lines)), ("téléphone", bool(point.phones)), ("courriel", bool(point.email)), ("site web", bool(point.website)))
+        if not present
+    ]
+    served = [data.communes[c].name if c in data.communes else c for c in point.served_communes]
+    level = data.levels.get(point.level)
+    return PointView(
+        name=point.name,
+        organisation=point.organisation if point.organisation and point.organisation != point.name else None,
+        level=level_view(level) if level else unknown_level(point.level),
+        address_lines=lines,
+        contacts=contacts,
+        served_communes=served,
+        notes=point.notes,
+        missing=missing,
+    )
