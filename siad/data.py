@@ -42,7 +42,7 @@ COMMUNE_SCHEMA = Schema(
 )
 COMMUNES_SCHEMA = Schema(
     "communes.yml",
-    {"communes": Field(ListOf(COMMUNE_SCHEMA, min_items=1), required=True, doc="la liste des communes membres")},
+    {"communes": Field(ListOf(COMMUNE_SCHEMA), required=True, doc="la liste des communes membres")},
 )
 
 LEVEL_SCHEMA = Schema(

@@ -167,13 +167,29 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
         report.error(_mark_loc(rel, exc.mark, line_offset), exc.message, exc.hint)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        loc = _mark_loc(rel, mark, line_offset)
+        if "stream end" in (exc.problem or "") or "end of stream" in (exc.problem or ""):
+            loc = _unfinished_location(text, rel, exc, line_offset)
         message, hint = _translate(exc)
-        report.error(_mark_loc(rel, mark, line_offset), message, hint)
+        report.error(loc, message, hint)
     except yaml.YAMLError as exc:  # pragma: no cover - marks are almost always present
         report.error(Location(rel), f"YAML invalide : {exc}")
     finally:
         loader.dispose()
     return None
+
+
+def _unfinished_location(text: str, rel: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Location:
+    """At end of file, point at what was left open: the context mark, else the last non-blank line."""
+    end = exc.problem_mark
+    start = exc.context_mark
+    if start is not None and end is not None and (start.line, start.column) != (end.line, end.column):
+        return _mark_loc(rel, start, line_offset)
+    lines = text.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip():
+            return Location(rel, index + 1 + line_offset, len(lines[index]) - len(lines[index].lstrip()) + 1)
+    return _mark_loc(rel, end, line_offset)
 
 
 def _mark_loc(rel: str, mark: yaml.Mark | None, line_offset: int) -> Location:
@@ -205,6 +221,11 @@ def _translate(exc: yaml.MarkedYAMLError) -> tuple[str, str | None]:
         return (
             "il manque « : » après une clé",
             "chaque ligne s'écrit « clé: valeur » ; un texte sur plusieurs lignes doit être entre guillemets",
+        )
+    if "<stream end>" in problem or "end of stream" in problem:
+        return (
+            "fin de fichier inattendue : une valeur, un guillemet ou un crochet n'est pas terminé",
+            "complétez la dernière valeur commencée, ou fermez le « [ », le « { » ou le guillemet ouvert",
         )
     if "flow sequence" in context or "flow mapping" in context or "expected ',' or" in problem:
         return (

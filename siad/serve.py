@@ -1,0 +1,166 @@
+"""``siad serve``: a live preview that rebuilds on every change and shows errors instead of dying.
+
+The preview is built into a temporary folder (``site/`` is never touched). The project is
+polled twice a second; a burst of saved files gives one rebuild, once the files are stable.
+While the project has errors, every HTML page is replaced by a page listing them; the
+browser reloads by itself when they are fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import mimetypes
+import posixpath
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import click
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado import ioloop
+
+from .build import build_project
+from .config import CONFIG_FILE
+from .content import CONTENT_DIR
+from .data import DATA_DIR
+from .errors import ProjectError, UsageProblem
+from .theme import THEMES_DIR, builtin_theme_dir
+
+POLL_MS = 500
+
+
+@dataclass
+class PreviewState:
+    root: Path
+    out: Path
+    errors: list[str] = field(default_factory=list)
+    snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
+    pending: dict[str, tuple[int, int]] | None = None
+
+    def watched_files(self) -> dict[str, tuple[int, int]]:
+        """mtime and size of every input file: config, data, content, project themes, built-in theme."""
+        found: dict[str, tuple[int, int]] = {}
+        roots = [self.root / CONFIG_FILE, self.root / DATA_DIR, self.root / CONTENT_DIR, self.root / THEMES_DIR, builtin_theme_dir()]
+        for base in roots:
+            paths = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
+            for path in paths:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                if path.is_file():
+                    found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def rebuild(self) -> None:
+        try:
+            result = build_project(self.root, self.out)
+            self.errors = []
+            for diagnostic in result.report.sorted():
+                click.echo(diagnostic.format(), err=True)
+            click.echo(f"siad : aperçu reconstruit ({result.pages} pages).", err=True)
+        except ProjectError as exc:
+            self.errors = [d.format() for d in exc.report.sorted()]
+            for line in self.errors:
+                click.echo(line, err=True)
+            click.echo("siad : le projet contient des erreurs ; l'aperçu les affiche jusqu'à leur correction.", err=True)
+
+    def poll(self) -> bool:
+        """Rebuild once the inputs changed and then stayed the same for one poll; True if rebuilt."""
+        current = self.watched_files()
+        if current == self.snapshot:
+            self.pending = None
+            return False
+        if self.pending != current:
+            self.pending = current  # still being saved: wait for the next poll
+            return False
+        self.snapshot, self.pending = current, None
+        self.rebuild()
+        return True
+
+
+def error_page(errors: list[str]) -> bytes:
+    items = "\n".join(f"<li><pre>{html.escape(e)}</pre></li>" for e in errors)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<title>Erreurs dans le projet – aperçu siad</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "pre{white-space:pre-wrap;background:#fff4f2;border-left:4px solid #b00020;padding:.5rem}</style>\n"
+        "</head>\n<body>\n<main>\n<h1>Le projet contient des erreurs</h1>\n"
+        "<p>Le site n'a pas été reconstruit. Corrigez les fichiers ci-dessous : cette page se recharge toute seule.</p>\n"
+        f"<ul>\n{items}\n</ul>\n</main>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+def make_app(state: PreviewState):
+    """A WSGI app serving the preview folder only (no path escapes it)."""
+
+    def app(environ, start_response):
+        path = unquote(environ.get("PATH_INFO", "/"))
+        if state.errors and (path.endswith("/") or path.endswith(".html")):
+            return _respond(start_response, "200 OK", "text/html; charset=utf-8", error_page(state.errors))
+        clean = posixpath.normpath("/" + path.lstrip("/"))
+        if ".." in clean.split("/") or "\x00" in clean:
+            return _not_found(state, start_response)
+        target = state.out / clean.lstrip("/")
+        if path.endswith("/"):
+            target = target / "index.html"
+        elif target.is_dir():
+            start_response("301 Moved Permanently", [("Location", path + "/")])
+            return [b""]
+        try:
+            resolved = target.resolve()
+            if not resolved.is_relative_to(state.out.resolve()) or not resolved.is_file():
+                return _not_found(state, start_response)
+            body = resolved.read_bytes()
+        except OSError:
+            return _not_found(state, start_response)
+        kind = mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        return _respond(start_response, "200 OK", kind, body)
+
+    return app
+
+
+def _respond(start_response, status: str, kind: str, body: bytes):
+    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")])
+    return [body]
+
+
+def _not_found(state: PreviewState, start_response):
+    page = state.out / "404.html"
+    body = page.read_bytes() if page.is_file() else b"<!DOCTYPE html><title>404</title><p>Page introuvable</p>"
+    return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+
+
+def serve_project(root: Path, host: str, port: int) -> None:
+    """Build, serve on ``host:port``, and rebuild on change until interrupted."""
+    if not (root / CONFIG_FILE).is_file():
+        raise UsageProblem(f"{root} n'est pas un projet siad : le fichier {CONFIG_FILE} est introuvable")
+    workdir = Path(tempfile.mkdtemp(prefix="siad-apercu-"))
+    state = PreviewState(root=root, out=workdir / "site")
+    state.snapshot = state.watched_files()
+    state.rebuild()
+    server = Server(app=make_app(state))
+    server._setup_logging = lambda: None  # livereload's own log lines are English and redundant with ours
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    # livereload polls its own watch list once a browser connects; give it one that never changes.
+    server.watch(str(workdir / "jamais-modifie"))
+
+    def tick() -> None:
+        if state.poll():
+            LiveReloadHandler.reload_waiters(path="*")
+
+    ioloop.PeriodicCallback(tick, POLL_MS).start()
+    click.echo(f"siad : aperçu sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,100 @@
+"""``siad serve``: a real server on a free loopback port, rebuilding when a data file changes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from siad.scaffold import create_project
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def _wait_for(url: str, predicate, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            _, last = _fetch(url)
+            if predicate(last):
+                return last
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"condition jamais remplie pour {url} ; dernière réponse :\n{last[:2000]}")
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    project = tmp_path / "projet"
+    create_project(project, "Territoire de test")
+    port = _free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "siad", "serve", "--source", str(project), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    try:
+        yield project, f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_serve_rebuilds_after_a_data_change_and_shows_errors(served):
+    project, base, process = served
+    page = _wait_for(f"{base}/lieux/", lambda html: "Lieu d&#39;accueil d&#39;exemple" in html)
+    assert "livereload.js" in page  # the preview reloads the browser by itself
+
+    point = project / "data" / "lieux" / "exemple.yml"
+    point.write_text(point.read_text(encoding="utf-8").replace("Lieu d'accueil d'exemple", "Mairie de Testville"), encoding="utf-8")
+    _wait_for(f"{base}/lieux/", lambda html: "Mairie de Testville" in html)
+    assert (project / "site").exists() is False  # the preview never writes into the project
+
+    # Invalid data: the preview shows the French error with file and line instead of dying.
+    point.write_text("nom: [\n", encoding="utf-8")
+    error_page = _wait_for(f"{base}/lieux/", lambda html: "data/lieux/exemple.yml:1" in html)
+    assert "Le projet contient des erreurs" in error_page
+    assert process.poll() is None
+
+    # Fixed again: the real page comes back.
+    point.write_text('nom: "Mairie réparée"\nniveau: 2\n', encoding="utf-8")
+    _wait_for(f"{base}/lieux/", lambda html: "Mairie réparée" in html)
+
+
+def test_serve_refuses_paths_outside_the_site(served):
+    _, base, _ = served
+    _wait_for(f"{base}/", lambda html: "<h1>" in html)
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc/passwd"):
+        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=5) as sock:
+            sock.sendall(f"GET {path} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.split(b"\r\n", 1)[0].split()[1] == b"404", path
+        assert b"root:" not in answer
