@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Location, Report, UsageProblem
+from .errors import Report, UsageProblem
 from .schema import INVALID, SIREN, Email, Field, Phone, PhoneNumber, Schema, Text, Url
 from .yamlsource import load_yaml_file
 
@@ -124,6 +124,3 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         else None,
     )
 
-
-def config_location() -> Location:
-    return Location(CONFIG_FILE)

@@ -14,7 +14,6 @@ import mimetypes
 import posixpath
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
