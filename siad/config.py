@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Report, UsageProblem
+from .errors import Location, Report, UsageProblem
 from .schema import INVALID, SIREN, Email, Field, Phone, PhoneNumber, Schema, Text, Url
 from .yamlsource import load_yaml_file
 
@@ -64,6 +64,7 @@ class Config:
     portal_url: str | None = None
     national_portal_url: str | None = None
     contact: Contact | None = None
+    locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def base_path(self) -> str:
@@ -122,5 +123,6 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         )
         if contact
         else None,
+        locs={key: values.loc_of(key) for key in CONFIG_SCHEMA.fields},
     )
 

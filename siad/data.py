@@ -114,6 +114,7 @@ class Point:
     served_communes: tuple[str, ...] = ()
     notes: str | None = None
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    served_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass
@@ -216,7 +217,8 @@ def _point(root: Path, path: Path, report: Report) -> Point | None:
         website=record.get("site_web"),
         served_communes=tuple(record.get("communes_desservies", ())),
         notes=record.get("remarques"),
-        locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune", "communes_desservies")},
+        locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune")},
+        served_locs=tuple(getattr(record.get("communes_desservies"), "locs", ())),
     )
 
 
@@ -272,10 +274,10 @@ def _check_references(data: SiteData, report: Report) -> None:
                     f"le nom « {point.commune} » ne correspond pas au code INSEE {point.insee}, qui est « {commune.name} »",
                     f"écrivez « commune: {commune.name} » ou corrigez le code INSEE",
                 )
-        for code in point.served_communes:
+        for code, loc in zip(point.served_communes, point.served_locs):
             if code not in data.communes:
                 report.error(
-                    point.locs["communes_desservies"],
+                    loc,
                     f"la commune desservie {code} n'est pas une commune du territoire (data/communes.yml)",
                     "vérifiez le code INSEE dans data/communes.yml",
                 )

@@ -33,6 +33,14 @@ class Record(dict):
         return self.locs.get(key, self.loc)
 
 
+class ValueList(list):
+    """A validated list that remembers where each item came from."""
+
+    def __init__(self, values: list, locs: list[Location]):
+        super().__init__(values)
+        self.locs = locs
+
+
 class Kind:
     """A kind of value. ``expected`` completes « … attendu(e) : » in messages."""
 
@@ -199,7 +207,7 @@ class ListOf(Kind):
         values = [self.item.convert(item, report) for item in items]
         if any(v is INVALID for v in values):
             return INVALID
-        return values
+        return ValueList(values, [item.loc for item in items])
 
 
 @dataclass

@@ -53,7 +53,7 @@ class Theme:
         elif config.theme != DEFAULT_THEME:
             available = sorted(p.name for p in (config.root / THEMES_DIR).glob("*") if p.is_dir()) if (config.root / THEMES_DIR).is_dir() else []
             hint = suggestion(config.theme, available + [DEFAULT_THEME]) or f"créez le dossier {THEMES_DIR}/{config.theme}/ ou écrivez « theme: default »"
-            report.error(Location(CONFIG_FILE), f"le thème « {config.theme} » est introuvable", hint)
+            report.error(config.locs.get("theme", Location(CONFIG_FILE)), f"le thème « {config.theme} » est introuvable", hint)
         if builtin.resolve() not in [d.resolve() for d in self.dirs]:
             self.dirs.append(builtin)
         self.env = jinja2.Environment(
@@ -91,34 +91,34 @@ class Theme:
         return asset.output
 
     def render(self, template_name: str, context: dict) -> str:
-        """Render a template; any template problem becomes a located :class:`ThemeError`."""
+        """Render a template; any template problem becomes a :class:`ThemeError` at the template line."""
         try:
             return self.env.get_template(template_name).render(context)
+        except ThemeError as exc:  # e.g. asset() of a missing file: say which template asked for it
+            raise ThemeError(self._frame_location(exc) or exc.location, exc.message, exc.hint) from exc
         except jinja2.TemplateNotFound as exc:
             raise ThemeError(
-                Location(f"{THEMES_DIR}/"),
+                self._frame_location(exc) or Location(f"{THEMES_DIR}/"),
                 f"gabarit introuvable : templates/{exc.name}",
-                "restaurez ce fichier ou supprimez votre version du thème pour revenir au thème par défaut",
+                "restaurez ce fichier, corrigez son nom, ou supprimez votre version du thème pour revenir au thème par défaut",
             ) from exc
         except jinja2.TemplateSyntaxError as exc:
             raise ThemeError(
                 Location(self._display(exc.filename), exc.lineno),
                 f"erreur de syntaxe dans le gabarit : {exc.message}",
-                "vérifiez que chaque {% … %} est fermé (par exemple {% endif %}, {% endfor %})",
+                "vérifiez que chaque {% … %} est fermé (par exemple {% endif %}, {% endfor %}) et que chaque filtre existe",
             ) from exc
-        except ThemeError:
-            raise
         except jinja2.UndefinedError as exc:
             raise ThemeError(
                 self._frame_location(exc) or Location(f"{THEMES_DIR}/"),
                 f"le gabarit utilise une valeur qui n'existe pas ({exc.message})",
                 "vérifiez l'orthographe du nom de variable",
             ) from exc
-        except jinja2.TemplateError as exc:
-            raise ThemeError(
-                self._frame_location(exc) or Location(f"{THEMES_DIR}/"),
-                f"erreur dans le gabarit : {exc}",
-            ) from exc
+        except Exception as exc:  # noqa: BLE001 - any other failure inside a template is the template's
+            location = self._frame_location(exc)
+            if location is None:
+                raise
+            raise ThemeError(location, f"erreur dans le gabarit : {type(exc).__name__}: {exc}") from exc
 
     def _display(self, filename: str | None) -> str:
         if not filename:

@@ -170,6 +170,8 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
         loc = _mark_loc(rel, mark, line_offset)
         if "stream end" in (exc.problem or "") or "end of stream" in (exc.problem or ""):
             loc = _unfinished_location(text, rel, exc, line_offset)
+        elif exc.context_mark is not None and "flow" in (exc.context or ""):
+            loc = _mark_loc(rel, exc.context_mark, line_offset)  # the « [ » or « { » left open
         message, hint = _translate(exc)
         report.error(loc, message, hint)
     except yaml.YAMLError as exc:  # pragma: no cover - marks are almost always present

@@ -1,0 +1,43 @@
+"""Shared helpers: a fresh copy of the default project, the CLI runner, tree hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from siad.cli import cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the default project (siad.yml, data/, content/) in ``tmp_path / "projet"``.
+
+    The theme is not copied: siad finds its built-in default theme by itself.
+    """
+    root = tmp_path / "projet"
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "siad.yml", root / "siad.yml")
+    shutil.copytree(REPO_ROOT / "data", root / "data")
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    return root
+
+
+def run(*args: object) -> Result:
+    """Invoke ``siad ARGS…`` in-process; stdout and stderr are kept apart (click ≥ 8.2)."""
+    runner = CliRunner()
+    return runner.invoke(cli, [str(a) for a in args], prog_name="siad")
+
+
+def tree_hashes(path: Path) -> dict[str, str]:
+    """Every file under ``path`` (relative POSIX path → SHA-256 of its bytes)."""
+    return {
+        p.relative_to(path).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
