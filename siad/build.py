@@ -35,7 +35,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     if config is None:
         raise ProjectError(report)
     theme = Theme(config, report)
-    data = load_data(root, report)
+    data = load_data(root, report, config.siren)
     sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report)

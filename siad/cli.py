@@ -142,14 +142,15 @@ def serve(run: _Runner, source: Path, host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--territoire", default=None, help="Nom du territoire (EPCI) à inscrire dans siad.yml.")
+@click.option("--territoire", default=None, help="Nom du territoire à inscrire dans siad.yml.")
+@click.option("--epci", default=None, metavar="SIREN", help="Pré-remplir le territoire et ses communes membres d'après la liste officielle des EPCI.")
 @click.pass_obj
-def new(run: _Runner, directory: Path, territoire: str | None) -> None:
+def new(run: _Runner, directory: Path, territoire: str | None, epci: str | None) -> None:
     """Créer un nouveau projet de territoire dans DIRECTORY."""
     from .scaffold import create_project
 
     def body():
-        create_project(directory, territoire)
+        create_project(directory, territoire, epci)
         click.echo(f"siad : projet créé dans {directory}. Lisez {directory / 'LISEZMOI.md'}, puis lancez « siad build --source {directory} ».")
 
     run(body)

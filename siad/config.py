@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import reference
 from .errors import Location, Report, UsageProblem
 from .schema import INVALID, SIREN, Email, Field, Phone, PhoneNumber, Schema, Text, Url
 from .yamlsource import load_yaml_file
@@ -100,6 +101,10 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         return None
     values = CONFIG_SCHEMA.convert(node, report)
     if values is INVALID:
+        return None
+    siren = values.get("siren")
+    if siren and reference.epci(siren) is None:
+        report.error(values.loc_of("siren"), f"aucun EPCI n'a le numéro SIREN {siren} dans la liste officielle", "vérifiez le numéro (9 chiffres) sur la fiche de l'EPCI")
         return None
     contact = values.get("contact")
     url = base_url or values.get("url")

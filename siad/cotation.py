@@ -16,7 +16,23 @@ de cotation »):
 3. bonus per CALEOL examination without an offer (optional cap);
 4. optional bonus once the request reaches the prefect's « délai anormalement long »;
 5. the subtotal of 1-4 is multiplied by the first-quartile coefficient (« Le total de
-   points obtenu est multiplié par 1,1 ») and rounded half up to a whole number of points.
+   points obtenu est multiplié par 1,1 »: the whole total, seniority included, since the
+   sentence before lists « ceux liés à la vie de la demande » among the points counted).
+
+Conventions (the source does not state them):
+
+- rounding: the source only ever shows whole points (steps of 10, 1 point a month), so
+  the multiplied total is rounded to the nearest whole point, halves up (148.5 → 149; not
+  Python's round-half-even). The product is exact (Decimal); a JavaScript port should
+  compute in integers, e.g. ``Math.floor((subtotal * 11 + 5) / 10)`` for 1.1, because
+  ``145 * 1.1`` is 159.50000000000003 in floating point. The multiplier line adds
+  ``total - subtotal`` so that the lines always sum to the total.
+- months are whole months since registration; ``n`` months give ``n × points_per_month``
+  (« dès le 1er mois »). A resetting refusal during month ``r`` leaves ``months - r``
+  months counted: 0 during that month, 1 the month after (« à partir du mois suivant »).
+- the « délai anormalement long » bonus applies when ``months >= mois``, counted from
+  registration (refusals reset seniority points, not the age of the request).
+- counting ties (same points) are broken by grid order.
 """
 
 from __future__ import annotations
@@ -162,10 +178,11 @@ class ScoreResult:
     manual_criteria: tuple[str, ...] = ()  # selected criteria set by registration services
 
     def to_dict(self) -> dict[str, Any]:
+        exact = self.exact_total
         return {
             "total": self.total,
             "subtotal": self.subtotal,
-            "exact_total": int(self.exact_total) if self.exact_total == self.exact_total.to_integral() else float(self.exact_total),
+            "exact_total": int(exact) if exact == exact.to_integral() else float(exact),
             "lines": [asdict(line) for line in self.lines],
             "priority_criteria": list(self.priority_criteria),
             "manual_criteria": list(self.manual_criteria),
@@ -194,10 +211,9 @@ def score(grid: Grid, situation: Situation) -> ScoreResult:
     if coefficient is not None and situation.first_quartile:
         exact = Decimal(subtotal) * coefficient
         total = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        detail = f"{subtotal} × {_num(coefficient)} = {_num(exact)}"
+        detail = f"total de {_pts(subtotal)} multiplié par {_num(coefficient)} (1er quartile de ressources) = {_num(exact)}"
         if exact != total:
-            detail += f", arrondi à {total} (arrondi au plus proche, une demie vers le haut)"
-        detail += " : le total est multiplié pour les demandeurs du 1er quartile de ressources"
+            detail += f", arrondi à {total} (au point le plus proche ; 0,5 est arrondi au-dessus)"
         lines.append(Line(FIRST_QUARTILE, "Premier quartile de ressources", total - subtotal, detail=detail))
     chosen = [c for c in known.values() if c.key in selected]
     return ScoreResult(
@@ -213,6 +229,8 @@ def score(grid: Grid, situation: Situation) -> ScoreResult:
 def _check(situation: Situation, known: dict[str, Criterion]) -> None:
     seen: set[str] = set()
     for key in situation.criteria:
+        if not isinstance(key, str):
+            raise ValueError(f"critère invalide ({key!r}) : donnez la clé du critère, par exemple « logement_indigne »")
         if key not in known:
             hint = suggestion(key, list(known)) or "les critères possibles sont ceux de la grille"
             raise ValueError(f"critère inconnu « {key} » : il n'existe pas dans la grille de cotation ; {hint}")

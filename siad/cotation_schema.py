@@ -121,6 +121,32 @@ class CountingRule(Kind):
         return self.wrong_type(node, report, self.HINT)
 
 
+class Flag(Boolean):
+    """« oui » / « non », with a hint."""
+
+    def wrong_type(self, node: Node, report: Report, hint: str | None = None) -> Any:
+        return super().wrong_type(node, report, hint or "écrivez « oui » ou « non », sans guillemets")
+
+
+class CriteriaList(ListOf):
+    """The criteria of a family: at least one."""
+
+    def convert(self, node: Node, report: Report) -> Any:
+        if isinstance(node, Sequence) and not node.items:
+            report.error(node.loc, "cette famille n'a aucun critère", "ajoutez au moins un critère, ou supprimez la famille")
+            return INVALID
+        return super().convert(node, report)
+
+
+class FlowSchema(Schema):
+    """A rule block; explains the comma trap of « {coefficient: 1,1} »."""
+
+    def suggest(self, key: str) -> str:
+        if key.strip().isdigit():
+            return "entre accolades, la virgule sépare deux clés : écrivez le nombre avec un point, par exemple 1.1"
+        return super().suggest(key)
+
+
 POINTS = Count(
     0,
     "le nombre de points",
@@ -149,8 +175,8 @@ CRITERION_SCHEMA = CriterionSchema(
         "cle": Field(KEY, required=True, doc="ajoutez « cle: » avec un identifiant, par exemple sans_logement"),
         "libelle": Field(Text(), required=True, doc="ajoutez « libelle: » avec le texte affiché au public"),
         "points": Field(POINTS),
-        "prioritaire": Field(Boolean()),
-        "manuel": Field(Boolean()),
+        "prioritaire": Field(Flag()),
+        "manuel": Field(Flag()),
     },
 )
 
@@ -161,13 +187,13 @@ FAMILY_SCHEMA = Schema(
         "nom": Field(Text(), required=True, doc="ajoutez « nom: », par exemple « Motif de la demande »"),
         "nom_des_criteres": Field(Text()),
         "comptage": Field(CountingRule(), required=True, doc=CountingRule.HINT),
-        "criteres": Field(ListOf(CRITERION_SCHEMA, min_items=1), required=True, doc="ajoutez la liste « criteres: »"),
+        "criteres": Field(CriteriaList(CRITERION_SCHEMA), required=True, doc="ajoutez la liste « criteres: »"),
     },
 )
 
 
 def _rule(name: str, fields: dict[str, Field]) -> Field:
-    return Field(Schema(f"la règle « {name} »", fields))
+    return Field(FlowSchema(f"la règle « {name} »", fields))
 
 
 def _points(what: str, required: bool = True) -> Field:

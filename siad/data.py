@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import reference
 from .errors import Location, Report, relative_name
 from .schema import (
     INSEE_CODE,
@@ -124,8 +125,8 @@ class SiteData:
     points: list[Point] = field(default_factory=list)
 
 
-def load_data(root: Path, report: Report) -> SiteData:
-    """Read every file under ``data/``; errors go to ``report``."""
+def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
+    """Read every file under ``data/``; errors go to ``report``. ``siren``: the EPCI the communes belong to."""
     data = SiteData()
     base = root / DATA_DIR
     if not base.is_dir():
@@ -135,7 +136,7 @@ def load_data(root: Path, report: Report) -> SiteData:
     communes_rec = _load(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
     levels_rec = _load(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
     if communes_rec:
-        data.communes = _communes(communes_rec, report)
+        data.communes = _communes(communes_rec, report, siren)
     if levels_rec:
         data.levels = _levels(levels_rec, report)
     points_dir = base / POINTS_DIR
@@ -166,15 +167,63 @@ def _load(root: Path, path: Path, schema: Schema, report: Report, required: bool
     return None if record is INVALID else record
 
 
-def _communes(record: Record, report: Report) -> dict[str, Commune]:
+def _communes(record: Record, report: Report, siren: str | None) -> dict[str, Commune]:
+    """Member communes, each checked against the official list (and the EPCI, when its SIREN is known)."""
     communes: dict[str, Commune] = {}
     for item in record["communes"]:
         code = item["code_insee"]
         if code in communes:
             report.error(item.loc_of("code_insee"), f"la commune {code} est déjà dans la liste", "supprimez le doublon")
             continue
-        communes[code] = Commune(code, item["nom"], item.get("code_postal"))
+        if _check_official(item, report, siren):
+            communes[code] = Commune(code, item["nom"], item.get("code_postal"))
+    if siren and reference.epci(siren) and communes:
+        missing = [c for c in reference.epci_members(siren) if c.insee not in communes]
+        if missing:
+            names = ", ".join(f"{c.name} ({c.insee})" for c in missing[:10]) + (" …" if len(missing) > 10 else "")
+            report.warning(
+                record.loc_of("communes"),
+                f"{len(missing)} commune(s) membre(s) de l'EPCI {siren} manquent à la liste : {names}",
+                "ajoutez-les ; « siad new --epci SIREN » produit la liste complète",
+            )
     return communes
+
+
+def _check_official(item: Record, report: Report, siren: str | None) -> bool:
+    code, name = item["code_insee"], item["nom"]
+    official = reference.commune(code)
+    if official is None:
+        former = reference.former_commune(code)
+        if former:
+            current = reference.commune(former[1])
+            report.error(
+                item.loc_of("code_insee"),
+                f"{code} ({former[0]}) est une ancienne commune, rattachée à {current.name if current else former[1]}",
+                f"utilisez le code de la commune actuelle : « {former[1]} »",
+            )
+        else:
+            report.error(item.loc_of("code_insee"), f"le code INSEE {code} n'existe pas dans le Code officiel géographique", "vérifiez le code sur le site de l'INSEE")
+        return False
+    ok = True
+    if name != official.name:
+        report.error(item.loc_of("nom"), f"le nom « {name} » ne correspond pas au code INSEE {code}", f"le nom officiel est « {official.name} »")
+        ok = False
+    postal = item.get("code_postal")
+    if postal and official.postal_codes and postal not in official.postal_codes:
+        report.error(
+            item.loc_of("code_postal"),
+            f"le code postal {postal} n'est pas celui de {official.name}",
+            "codes postaux de la commune : " + ", ".join(official.postal_codes),
+        )
+        ok = False
+    if siren and reference.epci(siren) and official.epci != siren:
+        report.error(
+            item.loc_of("code_insee"),
+            f"{official.name} ({code}) n'est pas membre de l'EPCI {siren} ({reference.epci(siren).name})",
+            "retirez-la de la liste, ou vérifiez « siren: » dans siad.yml",
+        )
+        ok = False
+    return ok
 
 
 def _levels(record: Record, report: Report) -> dict[int, Level]:

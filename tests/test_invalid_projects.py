@@ -68,6 +68,7 @@ def page(front: list[str], body: list[str]) -> str:
 
 
 COMMUNES = (REPO_ROOT / "data" / "communes.yml").read_text(encoding="utf-8")
+ABREST_LINE = COMMUNES.splitlines().index("    nom: Abrest") + 1  # 1-based line of Abrest's name
 assert COMMUNES.endswith("\n")
 
 PWNED = Path("/tmp") / f"pwned-{uuid.uuid4().hex}"
@@ -311,6 +312,45 @@ CASES = [
         {"data/communes.yml": COMMUNES + '  - code_insee: "03095"\n    nom: Cusset\n'},
         f"data/communes.yml:{COMMUNES.count(chr(10)) + 1}:17:",
         ("la commune 03095 est déjà dans la liste",),
+    ),
+    Case(
+        "commune-code-inexistant",
+        {"data/communes.yml": COMMUNES.replace('"03001"', '"03999"')},
+        f"data/communes.yml:{ABREST_LINE - 1}:17:",
+        ("le code INSEE 03999 n'existe pas dans le Code officiel géographique",),
+    ),
+    Case(
+        "commune-nom-different-du-cog",
+        {"data/communes.yml": COMMUNES.replace("nom: Abrest", "nom: Abret")},
+        f"data/communes.yml:{ABREST_LINE}:10:",
+        ("le nom « Abret » ne correspond pas au code INSEE 03001",),
+        hint="le nom officiel est « Abrest »",
+    ),
+    Case(
+        "commune-code-postal-faux",
+        {"data/communes.yml": COMMUNES.replace('nom: Abrest\n    code_postal: "03200"', 'nom: Abrest\n    code_postal: "03300"')},
+        f"data/communes.yml:{ABREST_LINE + 1}:18:",
+        ("le code postal 03300 n'est pas celui de Abrest",),
+        hint="codes postaux de la commune : 03200",
+    ),
+    Case(
+        "commune-hors-epci",
+        {"data/communes.yml": COMMUNES + '  - code_insee: "63113"\n    nom: Clermont-Ferrand\n'},
+        f"data/communes.yml:{COMMUNES.count(chr(10)) + 1}:17:",
+        ("Clermont-Ferrand (63113) n'est pas membre de l'EPCI 200071363",),
+    ),
+    Case(
+        "commune-ancienne",
+        {"data/communes.yml": COMMUNES + '  - code_insee: "03318"\n    nom: Vitray\n'},
+        f"data/communes.yml:{COMMUNES.count(chr(10)) + 1}:17:",
+        ("03318 (Vitray) est une ancienne commune",),
+        hint="utilisez le code de la commune actuelle : « 03168 »",
+    ),
+    Case(
+        "siad-yml-siren-inconnu",
+        {"siad.yml": (REPO_ROOT / "siad.yml").read_text(encoding="utf-8").replace('siren: "200071363"', 'siren: "200071364"')},
+        "siad.yml:6:8:",
+        ("aucun EPCI n'a le numéro SIREN 200071364",),
     ),
     Case(
         "communes-absent",

@@ -39,3 +39,25 @@ def test_new_refuses_a_non_empty_directory(tmp_path: Path):
     assert result.exit_code == 2
     assert "n'est pas vide" in result.stderr
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt"]
+
+
+def test_new_with_epci_prefills_territory_and_member_communes(tmp_path: Path):
+    runner = CliRunner()
+    project = tmp_path / "vichy"
+    result = runner.invoke(cli, ["new", str(project), "--epci", "200071363"])
+    assert result.exit_code == 0, result.output
+    config = (project / "siad.yml").read_text(encoding="utf-8")
+    assert 'siren: "200071363"' in config
+    assert 'territoire: "CA Vichy Communauté"' in config
+    communes = (project / "data" / "communes.yml").read_text(encoding="utf-8")
+    assert communes.count("code_insee:") == 39  # the official list: 39 member communes
+    assert 'code_insee: "03310"\n    nom: "Vichy"\n    code_postal: "03200"' in communes
+    built = runner.invoke(cli, ["build", "--strict", "--source", str(project)])
+    assert built.exit_code == 0, built.output
+
+
+def test_new_with_unknown_epci_is_a_usage_error(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["new", str(tmp_path / "x"), "--epci", "123456789"])
+    assert result.exit_code == 2
+    assert "aucun EPCI" in result.stderr
+    assert not (tmp_path / "x").exists()
