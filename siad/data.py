@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import reference
+from .cotation import Grid
+from .cotation_schema import load_grid_file
 from .errors import Location, Report, relative_name
 from .schema import (
     INSEE_CODE,
@@ -79,7 +81,7 @@ POINT_SCHEMA = Schema(
     },
 )
 
-KNOWN_FILES = ("communes.yml", "niveaux.yml", f"{POINTS_DIR}/")
+KNOWN_FILES = ("communes.yml", "niveaux.yml", "cotation.yml", f"{POINTS_DIR}/")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class SiteData:
     communes: dict[str, Commune] = field(default_factory=dict)
     levels: dict[int, Level] = field(default_factory=dict)
     points: list[Point] = field(default_factory=list)
+    grid: Grid | None = None
 
 
 def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
@@ -139,6 +142,9 @@ def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
         data.communes = _communes(communes_rec, report, siren)
     if levels_rec:
         data.levels = _levels(levels_rec, report)
+    grid_path = base / "cotation.yml"
+    if grid_path.is_file():
+        data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
     points_dir = base / POINTS_DIR
     if points_dir.is_dir():
         for path in sorted(points_dir.iterdir()):
@@ -272,7 +278,7 @@ def _point(root: Path, path: Path, report: Report) -> Point | None:
 
 
 def _check_unknown_files(root: Path, base: Path, report: Report) -> None:
-    known_files = {"communes", "niveaux"}
+    known_files = {"communes", "niveaux", "cotation"}
     for path in sorted(base.iterdir()):
         if path.name.startswith("."):
             continue

@@ -353,6 +353,13 @@ CASES = [
         ("aucun EPCI n'a le numéro SIREN 200071364",),
     ),
     Case(
+        "cotation-cle-inconnue",
+        {"data/cotation.yml": (REPO_ROOT / "data" / "cotation.yml").read_text(encoding="utf-8").replace("        libelle: \"Logement non décent\"\n", "        libelle: \"Logement non décent\"\n        prioritere: oui\n", 1)},
+        "data/cotation.yml:",
+        ("clé inconnue « prioritere »",),
+        hint="vouliez-vous dire « prioritaire » ?",
+    ),
+    Case(
         "communes-absent",
         {"data/communes.yml": None},
         "data/communes.yml: erreur :",
