@@ -96,11 +96,8 @@ class Schedule:
 
 
 def build_schedule(
-    days: dict[int, list[Slot]],
-    exceptions: dict[int, dict[int, list[Slot]]] | None = None,
-    appointment_only: bool = False,
-    to_be_confirmed: bool = False,
-    note: str | None = None,
+    days: dict[int, list[Slot]], exceptions: dict[int, dict[int, list[Slot]]] | None = None,
+    appointment_only: bool = False, to_be_confirmed: bool = False, note: str | None = None,
 ) -> Schedule:
     """The canonical :class:`Schedule` for slots per weekday and per (weekday, week of month)."""
     grouped: list[MonthlyException] = []
@@ -128,8 +125,7 @@ class HoursError(ValueError):
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.message, self.hint = message, hint
 
 
 def hhmm(minutes: int) -> str:
@@ -241,18 +237,18 @@ class _Slots(Kind):
         if isinstance(node, Scalar) and _text(node) in _CLOSED:
             return ()
         items = node.items if isinstance(node, Sequence) else [node]
-        slots: list[Slot] = []
+        values = []
         for item in items:
             if isinstance(item, Mapping):
                 record = _SLOT.convert(item, report)
-                value = INVALID if record is INVALID else (*record["plage"], record["mode"])
+                values.append(INVALID if record is INVALID else (*record["plage"], record["mode"]))
             elif isinstance(item, Scalar):
-                value = _Range().convert(item, report)
+                values.append(_Range().convert(item, report))
             else:
-                value = self.wrong_type(item, report, "écrivez une plage par élément : [\"09:00-12:00\", \"14:00-17:00\"]")
-            if value is INVALID:
-                return INVALID
-            slots.append(Slot(*value))
+                values.append(self.wrong_type(item, report, "écrivez une plage par élément : [\"09:00-12:00\", \"14:00-17:00\"]"))
+        if any(v is INVALID for v in values):
+            return INVALID
+        slots = [Slot(*value) for value in values]
         clash = find_overlap(slots)
         if clash:
             a, b = slots[clash[0]], slots[clash[1]]

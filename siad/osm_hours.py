@@ -89,6 +89,8 @@ class _Parser:
             hint = "les jours fériés et les vacances ne sont pas gérés : retirez cette règle et précisez-le dans « remarque: »"
         elif rest.startswith(("24/7", "open", "unknown", "sunrise", "sunset", "dawn", "dusk")):
             hint = "indiquez des heures précises, par exemple Mo-Fr 09:00-12:00"
+        elif part[:2].capitalize() in OSM_DAYS and not _DAY.match(part):
+            hint = "les jours s'écrivent Mo, Tu, We, Th, Fr, Sa, Su (deux lettres, la première en majuscule)"
         elif _SEASONS.match(rest):
             hint = "les périodes de l'année ne sont pas gérées : indiquez les horaires habituels et les fermetures dans « remarque: »"
         else:
@@ -211,7 +213,11 @@ def parse_osm(text: str) -> Schedule:
             if rule.days or rule.slots is not None or rule.comment is None:
                 raise OsmHoursError(rule.offset, "après « || », seul un commentaire entre guillemets est compris", _STRUCTURED)
             if index != len(rules) - 1 or (rule.sep != "||" and index > 0):
-                raise OsmHoursError(rule.offset, "un commentaire seul n'est compris qu'en dernier, après « || »", 'écrivez par exemple Mo-Fr 09:00-12:00 || "sur rendez-vous"')
+                raise OsmHoursError(
+                    rule.offset,
+                    "un commentaire seul n'est compris qu'en dernier, après « || »",
+                    'écrivez par exemple Mo-Fr 09:00-12:00 || "sur rendez-vous"',
+                )
             flags.update(_flags(rule.comment))
             continue
         mode = WALK_IN
@@ -239,7 +245,11 @@ def parse_osm(text: str) -> Schedule:
         clash = find_overlap([s for s, _ in located])
         if clash:
             a, b = located[clash[0]][0], located[clash[1]][0]
-            raise OsmHoursError(located[clash[1]][1], f"la plage {hhmm(b.start)}-{hhmm(b.end)} chevauche la plage {hhmm(a.start)}-{hhmm(a.end)}", "corrigez les heures ou réunissez les deux plages en une seule")
+            raise OsmHoursError(
+                located[clash[1]][1],
+                f"la plage {hhmm(b.start)}-{hhmm(b.end)} chevauche la plage {hhmm(a.start)}-{hhmm(a.end)}",
+                "corrigez les heures ou réunissez les deux plages en une seule",
+            )
     return build_schedule(
         {d: [s for s, _ in located] for d, located in enumerate(base)},
         {d: {w: [s for s, _ in located] for w, located in by_week.items()} for d, by_week in enumerate(nth) if by_week},

@@ -1,0 +1,89 @@
+"""Loading and validating ``data/``: one module per kind of file, cross-references checked at the end.
+
+``load_data`` reads every file, collects every problem in the report, and returns what was valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..cotation import Grid
+from ..cotation_schema import load_grid_file
+from ..errors import Location, Report, relative_name
+from ..schema import suggestion
+from .communes import COMMUNES_SCHEMA, Commune, communes_from
+from .files import load_record
+from .levels import LEVELS_SCHEMA, Level, levels_from
+from .points import POINTS_DIR, Point, check_point_references, point_from
+
+DATA_DIR = "data"
+SINGLE_FILES = ("communes", "niveaux", "cotation")
+KNOWN_FILES = tuple(f"{name}.yml" for name in SINGLE_FILES) + (f"{POINTS_DIR}/",)
+
+__all__ = ["DATA_DIR", "Commune", "Level", "Point", "SiteData", "load_data"]
+
+
+@dataclass
+class SiteData:
+    communes: dict[str, Commune] = field(default_factory=dict)
+    levels: dict[int, Level] = field(default_factory=dict)
+    points: list[Point] = field(default_factory=list)
+    grid: Grid | None = None
+
+
+def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
+    """Read every file under ``data/``; errors go to ``report``. ``siren``: the EPCI the communes belong to."""
+    data = SiteData()
+    base = root / DATA_DIR
+    if not base.is_dir():
+        report.error(Location(DATA_DIR), "le dossier data/ est introuvable", "créez-le (voir « siad new »)")
+        return data
+    _check_unknown_files(root, base, report)
+    communes = load_record(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
+    levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
+    if communes:
+        data.communes = communes_from(communes, report, siren)
+    if levels:
+        data.levels = levels_from(levels, report)
+    grid_path = base / "cotation.yml"
+    if grid_path.is_file():
+        data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
+    points_dir = base / POINTS_DIR
+    if points_dir.is_dir():
+        for path in sorted(points_dir.iterdir()):
+            if path.name.startswith(".") or path.suffix not in (".yml", ".yaml"):
+                continue
+            if path.suffix == ".yaml":
+                _wrong_extension(root, path, report)
+                continue
+            point = point_from(root, path, report)
+            if point is not None:
+                data.points.append(point)
+    check_point_references(data, report)
+    return data
+
+
+def _check_unknown_files(root: Path, base: Path, report: Report) -> None:
+    for path in sorted(base.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            if path.name != POINTS_DIR:
+                hint = suggestion(path.name, [POINTS_DIR]) or f"les dossiers reconnus sont : {POINTS_DIR}/"
+                report.error(Location(relative_name(path, root)), f"dossier de données inconnu « {path.name}/ »", hint)
+            continue
+        if path.suffix == ".yaml" and path.stem in SINGLE_FILES:
+            _wrong_extension(root, path, report)
+        elif path.suffix in (".yml", ".yaml") and path.stem not in SINGLE_FILES:
+            hint = suggestion(path.stem, list(SINGLE_FILES))
+            hint = (hint or "") + (" " if hint else "") + "fichiers reconnus : " + ", ".join(KNOWN_FILES)
+            report.error(Location(relative_name(path, root)), f"fichier de données inconnu « {path.name} »", hint)
+
+
+def _wrong_extension(root: Path, path: Path, report: Report) -> None:
+    report.error(
+        Location(relative_name(path, root)),
+        f"extension « .yaml » non reconnue pour « {path.name} »",
+        f"renommez le fichier en « {path.stem}.yml »",
+    )

@@ -1,0 +1,133 @@
+"""Reception points: one file per point in ``data/lieux/``; the file name is the page's URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Location, Report, relative_name
+from ..schema import INSEE_CODE, POSTAL_CODE, SLUG, Email, Field, Integer, ListOf, Phone, PhoneNumber, Schema, Text, Url
+from .files import load_record
+
+if TYPE_CHECKING:
+    from . import SiteData
+
+POINTS_DIR = "lieux"
+
+POINT_SCHEMA = Schema(
+    "un lieu d'accueil",
+    {
+        "nom": Field(Text(), required=True, doc="ajoutez « nom: » avec le nom du lieu tel que le public le cherche"),
+        "organisation": Field(Text()),
+        "niveau": Field(Integer(1, 9), required=True, doc="ajoutez « niveau: » (1, 2 ou 3)"),
+        "adresse": Field(Text()),
+        "complement_adresse": Field(Text()),
+        "code_postal": Field(POSTAL_CODE),
+        "commune": Field(Text()),
+        "code_insee": Field(INSEE_CODE),
+        "telephone": Field(ListOf(Phone(), allow_single=True)),
+        "courriel": Field(Email()),
+        "site_web": Field(Url()),
+        "communes_desservies": Field(ListOf(INSEE_CODE, allow_single=True)),
+        "remarques": Field(Text()),
+    },
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    slug: str
+    name: str
+    level: int
+    source: str
+    organisation: str | None = None
+    address: str | None = None
+    address_extra: str | None = None
+    postal_code: str | None = None
+    commune: str | None = None
+    insee: str | None = None
+    phones: tuple[PhoneNumber, ...] = ()
+    email: str | None = None
+    website: str | None = None
+    served_communes: tuple[str, ...] = ()
+    notes: str | None = None
+    locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    served_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
+
+
+def point_from(root: Path, path: Path, report: Report) -> Point | None:
+    rel = relative_name(path, root)
+    slug = path.stem
+    if not SLUG.fullmatch(slug):
+        report.error(
+            Location(rel),
+            f"le nom de fichier « {path.name} » ne convient pas pour une adresse de page",
+            "renommez-le en lettres minuscules sans accents, chiffres et tirets, par exemple « mairie-de-vichy.yml »",
+        )
+        return None
+    record = load_record(root, path, POINT_SCHEMA, report, required=True)
+    if record is None:
+        return None
+    return Point(
+        slug=slug,
+        name=record["nom"],
+        level=record["niveau"],
+        source=rel,
+        organisation=record.get("organisation"),
+        address=record.get("adresse"),
+        address_extra=record.get("complement_adresse"),
+        postal_code=record.get("code_postal"),
+        commune=record.get("commune"),
+        insee=record.get("code_insee"),
+        phones=tuple(record.get("telephone", ())),
+        email=record.get("courriel"),
+        website=record.get("site_web"),
+        served_communes=tuple(record.get("communes_desservies", ())),
+        notes=record.get("remarques"),
+        locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune")},
+        served_locs=tuple(getattr(record.get("communes_desservies"), "locs", ())),
+    )
+
+
+def check_point_references(data: SiteData, report: Report) -> None:
+    """Every level, commune and served commune a point names must exist."""
+    levels = sorted(data.levels)
+    for point in data.points:
+        if data.levels and point.level not in data.levels:
+            report.error(
+                point.locs["niveau"],
+                f"le niveau {point.level} n'existe pas dans data/niveaux.yml",
+                "niveaux définis : " + ", ".join(str(n) for n in levels),
+            )
+        if not data.communes:
+            continue
+        if point.insee is not None:
+            commune = data.communes.get(point.insee)
+            if commune is None:
+                report.error(
+                    point.locs["code_insee"],
+                    f"la commune {point.insee} n'est pas une commune du territoire (data/communes.yml)",
+                    _commune_hint(point.commune, data),
+                )
+            elif point.commune is not None and point.commune != commune.name:
+                report.error(
+                    point.locs["commune"],
+                    f"le nom « {point.commune} » ne correspond pas au code INSEE {point.insee}, qui est « {commune.name} »",
+                    f"écrivez « commune: {commune.name} » ou corrigez le code INSEE",
+                )
+        for code, loc in zip(point.served_communes, point.served_locs):
+            if code not in data.communes:
+                report.error(
+                    loc,
+                    f"la commune desservie {code} n'est pas une commune du territoire (data/communes.yml)",
+                    "vérifiez le code INSEE dans data/communes.yml",
+                )
+
+
+def _commune_hint(name: str | None, data: SiteData) -> str:
+    if name:
+        for commune in data.communes.values():
+            if commune.name.lower() == name.lower():
+                return f"le code INSEE de {commune.name} est « {commune.insee} »"
+    return "vérifiez le code INSEE dans data/communes.yml"
