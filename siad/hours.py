@@ -16,12 +16,16 @@ A reception point's ``horaires:`` is written by hand, either in the structured f
       a_confirmer: oui                 # hours unknown or to be confirmed
       remarque: "…"
 
-or as an OpenStreetMap ``opening_hours`` string (see :mod:`siad.osm_hours`).
+or as an OpenStreetMap ``opening_hours`` string. :mod:`siad.osm_hours` holds the exchange
+formats (``to_osm``, ``parse_osm``, ``to_schema_org``); :mod:`siad.hours_view` the views
+and the « open now » computations.
 
 Day keys are ``lundi`` … ``dimanche`` or a span ``lundi_a_jeudi`` (week order); a day
 is given once; a missing day is closed (``fermé`` says so explicitly). Times are
 ``09:00``, ``9:00``, ``9h``, ``9h30`` or ``9 h 30``; start and end are joined by ``-``,
-``–``, ``/`` or ``à``. Hours go from 0 to 23 (no ``24:00``).
+``–``, ``/`` or ``à``. Hours go from 0 to 23 (no ``24:00``). Slots of one mode may not
+overlap within a day; a phone line may run during walk-in hours. An exception replaces all
+the slots of its dates (every mode); it may name a day without regular hours.
 
 Walk-in (« accueil ») slots are those of mode ``accueil`` at a place that is not
 appointment-only: only they count for :func:`is_open`, :func:`next_opening` and
@@ -394,91 +398,3 @@ class OpeningHours(Kind):
 def schedule_from_node(node: Node, report: Report) -> Schedule:
     """The :class:`Schedule` of a ``horaires:`` node, or ``INVALID`` (errors in ``report``)."""
     return OpeningHours().convert(node, report)
-
-
-def __getattr__(name: str):
-    """The exchange formats live in :mod:`siad.osm_hours`; they are importable from here too."""
-    if name in ("to_osm", "parse_osm", "to_schema_org", "OsmHoursError"):
-        from . import osm_hours
-
-        return getattr(osm_hours, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --- Views -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SlotView:
-    hours: str  # "13 h 30 – 17 h"
-    mode: str
-    mode_label: str | None  # None for walk-in
-    text: str  # "9 h – 17 h (permanence téléphonique)"
-
-
-@dataclass(frozen=True)
-class DayRow:
-    day: str  # "lundi"
-    label: str  # "Lundi"
-    slots: tuple[SlotView, ...]
-    text: str  # "9 h – 12 h et 13 h 30 – 17 h" or "Fermé"
-    exceptions: tuple[str, ...]  # "Le 1er et le 3e lundi du mois : 9 h – 12 h uniquement"
-
-    @property
-    def closed(self) -> bool:
-        return not self.slots
-
-
-def french_time(minutes: int) -> str:
-    return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")
-
-
-def slot_view(slot: Slot) -> SlotView:
-    hours = f"{french_time(slot.start)} – {french_time(slot.end)}"
-    label = None if slot.mode == WALK_IN else MODE_LABELS[slot.mode]
-    return SlotView(hours, slot.mode, label, hours + (f" ({label})" if label else ""))
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " et " + words[-1]
-
-
-def exception_sentence(exc: MonthlyException) -> str:
-    ranks = _and([f"le {w}{'er' if w == 1 else 'e'}" for w in exc.weeks])
-    hours = _and([slot_view(s).text for s in exc.slots]) + " uniquement" if exc.slots else "fermé"
-    return f"{ranks[0].upper()}{ranks[1:]} {WEEKDAYS[exc.weekday]} du mois : {hours}"
-
-
-def week_table(schedule: Schedule) -> list[DayRow]:
-    """One row per weekday, Monday first, ready for templates."""
-    rows = []
-    for index, name in enumerate(WEEKDAYS):
-        views = tuple(slot_view(s) for s in schedule.days[index])
-        text = _and([v.text for v in views]) if views else "Fermé"
-        sentences = tuple(exception_sentence(e) for e in schedule.exceptions if e.weekday == index)
-        rows.append(DayRow(name, name.capitalize(), views, text, sentences))
-    return rows
-
-
-def notices(schedule: Schedule) -> list[str]:
-    """Schedule-wide French notices, to show above or instead of the table."""
-    result = ["Accueil sur rendez-vous uniquement"] if schedule.appointment_only else []
-    if schedule.to_be_confirmed:
-        result.append("Horaires à confirmer" if schedule.has_hours else "Horaires pas encore connus")
-    return result
-
-
-def is_open(schedule: Schedule, when: dt.datetime) -> bool:
-    """Whether a walk-in slot is under way at ``when`` (its wall-clock time is used)."""
-    minute = when.hour * 60 + when.minute
-    return any(s.start <= minute < s.end for s in schedule.walk_in_on(when.date()))
-
-
-def next_opening(schedule: Schedule, when: dt.datetime, horizon_days: int = 400) -> dt.datetime | None:
-    """The start of the first walk-in slot at or after ``when``, or None within the horizon."""
-    for offset in range(horizon_days):
-        day = when.date() + dt.timedelta(days=offset)
-        for s in schedule.walk_in_on(day):
-            candidate = dt.datetime.combine(day, dt.time(s.start // 60, s.start % 60), tzinfo=when.tzinfo)
-            if candidate >= when:
-                return candidate
-    return None
