@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import load_config
 from .content import load_content
-from .data import load_data
+from .data import Freshness, load_data
 from .errors import ProjectError, Report
 from .model import build_site
 from .render import Renderer
@@ -35,7 +37,8 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     if config is None:
         raise ProjectError(report)
     theme = Theme(config, report)
-    data = load_data(root, report, config.siren)
+    freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years)
+    data = load_data(root, report, config.siren, freshness)
     sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report)
@@ -43,6 +46,14 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     files = Renderer(site, theme, report).render_all()
     _stop_on_errors(report, strict, final=True)
     return BuildResult(report, files, time.perf_counter() - started)
+
+
+def build_date() -> dt.date:
+    """The date the build is « made on »: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
 
 
 def build_project(root: Path, out: Path, base_url: str | None = None, strict: bool = False) -> BuildResult:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from . import reference
 from .errors import Location, Report, UsageProblem
-from .schema import INVALID, SIREN, Email, Field, Phone, PhoneNumber, Schema, Text, Url
+from .schema import INVALID, SIREN, Email, Field, Integer, Phone, PhoneNumber, Schema, Text, Url
 from .yamlsource import load_yaml_file
 
 CONFIG_FILE = "siad.yml"
@@ -37,6 +37,8 @@ CONFIG_SCHEMA = Schema(
         "portail_demande": Field(Url(), doc="le site où déposer sa demande en ligne"),
         "portail_national": Field(Url(), doc="le portail national de la demande de logement social"),
         "contact": Field(CONTACT_SCHEMA),
+        "age_max_verification_mois": Field(Integer(1, 120), default=12, doc="au-delà, une fiche de lieu non vérifiée donne un avertissement"),
+        "age_max_chiffres_ans": Field(Integer(1, 30), default=3, doc="au-delà, des chiffres trop anciens donnent un avertissement"),
     },
 )
 
@@ -65,6 +67,8 @@ class Config:
     portal_url: str | None = None
     national_portal_url: str | None = None
     contact: Contact | None = None
+    max_check_months: int = 12
+    max_figure_years: int = 3
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -128,6 +132,8 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         )
         if contact
         else None,
+        max_check_months=values["age_max_verification_mois"],
+        max_figure_years=values["age_max_chiffres_ans"],
         locs={key: values.loc_of(key) for key in CONFIG_SCHEMA.fields},
     )
 

@@ -113,6 +113,22 @@ class Boolean(Kind):
         return self.wrong_type(node, report)
 
 
+class Choice(Kind):
+    """One word among a fixed list."""
+
+    def __init__(self, choices: tuple[str, ...]):
+        self.choices = choices
+        self.expected = "l'une des valeurs « " + " », « ".join(choices) + " »"
+
+    def convert(self, node: Node, report: Report) -> Any:
+        if isinstance(node, Scalar) and isinstance(node.value, str) and node.value in self.choices:
+            return node.value
+        word = node.text if isinstance(node, Scalar) else ""
+        hint = suggestion(word, list(self.choices)) if word else None
+        report.error(node.loc, f"{self.expected} est attendue ici, pas {describe(node)}", hint)
+        return INVALID
+
+
 class Date(Kind):
     expected = "une date (AAAA-MM-JJ)"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .data import Level, Point, SiteData
+from .data.points import ACCESS_MODE_LABELS
+from .hours_view import DayRow, notices, week_table
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class PointView:
     served_communes: list[str]
     notes: str | None
     missing: list[str] = field(default_factory=list)
+    hours: list[DayRow] = field(default_factory=list)
+    hours_notices: list[str] = field(default_factory=list)
+    hours_note: str | None = None
+    access_modes: list[str] = field(default_factory=list)
+    accessibility: list[Contact] = field(default_factory=list)
+    checked_on: str | None = None
 
 
 def level_view(level: Level) -> LevelView:
@@ -91,6 +99,14 @@ def point_view(point: Point, data: SiteData) -> PointView:
         if not present
     ]
     served = [data.communes[c].name if c in data.communes else c for c in point.served_communes]
+    accessibility = []
+    if point.step_free is not None:
+        accessibility.append(Contact("Entrée", "de plain-pied ou par une rampe" if point.step_free else "avec des marches"))
+    if point.accessibility_note:
+        accessibility.append(Contact("Précision", point.accessibility_note))
+    if point.acceslibre:
+        accessibility.append(Contact("Fiche acceslibre", "accessibilité détaillée du lieu", point.acceslibre))
+    hours = point.hours
     level = data.levels.get(point.level)
     return PointView(
         name=point.name,
@@ -101,4 +117,19 @@ def point_view(point: Point, data: SiteData) -> PointView:
         served_communes=served,
         notes=point.notes,
         missing=missing,
+        hours=week_table(hours) if hours and hours.has_hours else [],
+        hours_notices=notices(hours) if hours else ["Horaires non publiés"],
+        hours_note=hours.note if hours else None,
+        access_modes=[ACCESS_MODE_LABELS[m] for m in point.access_modes],
+        accessibility=accessibility,
+        checked_on=french_date(point.checked_on) if point.checked_on else None,
     )
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+
+
+def french_date(day) -> str:
+    """« 29 février 2024 »; the 1st of a month is « 1er »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"

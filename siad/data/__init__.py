@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
-from .points import POINTS_DIR, Point, check_point_references, point_from
+from .points import POINTS_DIR, Point, check_point_freshness, check_point_references, point_from
 
 DATA_DIR = "data"
 SINGLE_FILES = ("communes", "niveaux", "cotation")
@@ -32,7 +33,16 @@ class SiteData:
     grid: Grid | None = None
 
 
-def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
+@dataclass(frozen=True)
+class Freshness:
+    """When data counts as stale: ``today`` is the build's date (SOURCE_DATE_EPOCH when set)."""
+
+    today: dt.date
+    max_check_months: int = 12
+    max_figure_years: int = 3
+
+
+def load_data(root: Path, report: Report, siren: str | None = None, freshness: Freshness | None = None) -> SiteData:
     """Read every file under ``data/``; errors go to ``report``. ``siren``: the EPCI the communes belong to."""
     data = SiteData()
     base = root / DATA_DIR
@@ -61,6 +71,8 @@ def load_data(root: Path, report: Report, siren: str | None = None) -> SiteData:
             if point is not None:
                 data.points.append(point)
     check_point_references(data, report)
+    if freshness is not None:
+        check_point_freshness(data.points, report, freshness.today, freshness.max_check_months)
     return data
 
 

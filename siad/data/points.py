@@ -7,13 +7,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Location, Report, relative_name
-from ..schema import INSEE_CODE, POSTAL_CODE, SLUG, Email, Field, Integer, ListOf, Phone, PhoneNumber, Schema, Text, Url
+import datetime as dt
+
+from ..hours import OpeningHours, Schedule
+from ..schema import INSEE_CODE, POSTAL_CODE, SLUG, Boolean, Choice, Date, Email, Field, Integer, ListOf, Phone, PhoneNumber, Schema, Text, Url
 from .files import load_record
 
 if TYPE_CHECKING:
     from . import SiteData
 
 POINTS_DIR = "lieux"
+
+# How a place receives the public (data·inclusion's « modes_accueil », made precise for a SIAD).
+ACCESS_MODES = ("sans_rendez_vous", "sur_rendez_vous", "telephone")
+ACCESS_MODE_LABELS = {
+    "sans_rendez_vous": "Accueil sans rendez-vous",
+    "sur_rendez_vous": "Accueil sur rendez-vous",
+    "telephone": "Accueil par téléphone",
+}
+
+ACCESSIBILITY_SCHEMA = Schema(
+    "le bloc « accessibilite »",
+    {
+        "plain_pied": Field(Boolean(), doc="oui si l'entrée est accessible sans marche (plain-pied ou rampe)"),
+        "acceslibre": Field(Url(), doc="la fiche du lieu sur acceslibre.beta.gouv.fr"),
+        "remarque": Field(Text()),
+    },
+)
 
 POINT_SCHEMA = Schema(
     "un lieu d'accueil",
@@ -30,7 +50,11 @@ POINT_SCHEMA = Schema(
         "courriel": Field(Email()),
         "site_web": Field(Url()),
         "communes_desservies": Field(ListOf(INSEE_CODE, allow_single=True)),
+        "horaires": Field(OpeningHours(), doc="les horaires d'ouverture (voir le README)"),
+        "modes_accueil": Field(ListOf(Choice(ACCESS_MODES), allow_single=True)),
+        "accessibilite": Field(ACCESSIBILITY_SCHEMA),
         "remarques": Field(Text()),
+        "verifie_le": Field(Date(), doc="la date de la dernière vérification de la fiche, par exemple 2024-02-29"),
     },
 )
 
@@ -52,6 +76,12 @@ class Point:
     website: str | None = None
     served_communes: tuple[str, ...] = ()
     notes: str | None = None
+    hours: Schedule | None = None
+    access_modes: tuple[str, ...] = ()
+    step_free: bool | None = None
+    acceslibre: str | None = None
+    accessibility_note: str | None = None
+    checked_on: dt.date | None = None
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
     served_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
 
@@ -69,6 +99,7 @@ def point_from(root: Path, path: Path, report: Report) -> Point | None:
     record = load_record(root, path, POINT_SCHEMA, report, required=True)
     if record is None:
         return None
+    access = record.get("accessibilite", {})
     return Point(
         slug=slug,
         name=record["nom"],
@@ -85,7 +116,13 @@ def point_from(root: Path, path: Path, report: Report) -> Point | None:
         website=record.get("site_web"),
         served_communes=tuple(record.get("communes_desservies", ())),
         notes=record.get("remarques"),
-        locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune")},
+        hours=record.get("horaires"),
+        access_modes=tuple(record.get("modes_accueil", ())),
+        step_free=access.get("plain_pied"),
+        acceslibre=access.get("acceslibre"),
+        accessibility_note=access.get("remarque"),
+        checked_on=record.get("verifie_le"),
+        locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune", "horaires", "verifie_le", "nom")},
         served_locs=tuple(getattr(record.get("communes_desservies"), "locs", ())),
     )
 
@@ -131,3 +168,29 @@ def _commune_hint(name: str | None, data: SiteData) -> str:
             if commune.name.lower() == name.lower():
                 return f"le code INSEE de {commune.name} est « {commune.insee} »"
     return "vérifiez le code INSEE dans data/communes.yml"
+
+
+def check_point_freshness(points: list[Point], report: Report, today: dt.date, max_months: int) -> None:
+    """Warnings for what staff must still confirm: hours to be confirmed, records not checked for too long."""
+    for point in points:
+        if point.hours is not None and point.hours.to_be_confirmed:
+            report.warning(
+                point.locs["horaires"],
+                f"les horaires de « {point.name} » sont à confirmer",
+                "renseignez-les dès qu'ils sont connus, puis retirez « a_confirmer: oui »",
+            )
+        if point.hours is None:
+            report.warning(
+                point.locs["nom"],
+                f"« {point.name} » n'a pas d'horaires",
+                "ajoutez « horaires: », ou « horaires: {a_confirmer: oui} » s'ils ne sont pas connus",
+            )
+        if point.checked_on is None:
+            continue
+        age_months = (today.year - point.checked_on.year) * 12 + today.month - point.checked_on.month
+        if age_months > max_months:
+            report.warning(
+                point.locs["verifie_le"],
+                f"la fiche « {point.name} » n'a pas été vérifiée depuis le {point.checked_on.isoformat()} (plus de {max_months} mois)",
+                "vérifiez ses informations auprès du lieu, puis mettez « verifie_le: » à la date du jour",
+            )
