@@ -11,12 +11,13 @@ from .markup import LinkContext, render_markdown
 from .model import POINTS_URL, Page, Site, relative_url
 from .schema import suggestion
 from .theme import Theme, ThemeError
-from .views import Contact, Link, PointGroup, PointSummary, level_view, phone_contacts, place_of, point_view, unknown_level
+from .views import Contact, Link, delay_views, french_date, PointGroup, PointSummary, level_view, phone_contacts, place_of, point_view, unknown_level
 
 # Shortcodes content pages may use: name -> (allowed arguments, template).
 SHORTCODES: dict[str, tuple[tuple[str, ...], str]] = {
     "lieux-accueil": (("niveau",), "shortcodes/lieux-accueil.html"),
     "niveaux": ((), "shortcodes/niveaux.html"),
+    "delais": ((), "shortcodes/delais.html"),
 }
 
 
@@ -158,6 +159,13 @@ class Renderer:
             context["single_level"] = "niveau" in args
         elif name == "niveaux":
             context["levels"] = [level_view(level) for level in self.site.data.levels.values()]
+        elif name == "delais":
+            territory = self.site.data.territory
+            if territory is None:
+                self.report.error(loc, "le bloc « delais » a besoin du fichier data/territoire.yml", "créez-le (voir le README)")
+                return ""
+            context["delays"] = delay_views(territory)
+            context["source"] = f"{territory.source}, {french_date(territory.source_date)}"
         return self.theme.render(template, context)
 
     def point_groups(self, url: Callable[[str], str]) -> list[PointGroup]:

@@ -133,3 +133,29 @@ def french_date(day) -> str:
     """« 29 février 2024 »; the 1st of a month is « 1er »."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+NOT_PUBLISHED = "non publié"
+
+
+def _delay(value: int | None, unit: str, phrase: str = "{}") -> str:
+    """« au plus tard 30 jours », or « non publié » when the source does not give the value."""
+    if value is None:
+        return NOT_PUBLISHED
+    plural = unit if unit == "mois" or value == 1 else unit + "s"
+    return phrase.format(f"{value} {plural}")
+
+
+def delay_views(territory) -> list[Contact]:
+    """The territory's delays as label/text pairs, ready for a definition list."""
+    renewal = territory.renewal
+    return [
+        Contact("Enregistrement d'une demande déposée à un guichet", _delay(territory.registration_days, "jour", "au plus tard {}")),
+        Contact("Rendez-vous après l'enregistrement, si vous le souhaitez", _delay(territory.reception_days, "jour", "dans les {}")),
+        Contact("Délai anormalement long fixé par le préfet", _delay(territory.abnormal_delay_months, "mois")),
+        Contact("Préavis de renouvellement par courrier", _delay(renewal.notice_by_post_months, "mois", "{} avant la date anniversaire")),
+        Contact("Préavis de renouvellement par courriel", _delay(renewal.notice_by_email_months, "mois", "{} avant la date anniversaire")),
+        Contact("Radiation d'une demande non renouvelée", _delay(renewal.radiation_months, "mois", "{} après la date anniversaire")),
+        Contact("Réactivation possible après la radiation", _delay(renewal.reactivation_months, "mois", "pendant {}")),
+        Contact("Suppression d'une demande radiée", _delay(renewal.deletion_months, "mois", "{} après la radiation")),
+    ]

@@ -16,10 +16,11 @@ from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
+from .territory import TERRITORY_SCHEMA, Territory, territory_from
 from .points import POINTS_DIR, Point, check_point_freshness, check_point_references, point_from
 
 DATA_DIR = "data"
-SINGLE_FILES = ("communes", "niveaux", "cotation")
+SINGLE_FILES = ("territoire", "communes", "niveaux", "cotation")
 KNOWN_FILES = tuple(f"{name}.yml" for name in SINGLE_FILES) + (f"{POINTS_DIR}/",)
 
 __all__ = ["DATA_DIR", "Commune", "Level", "Point", "SiteData", "load_data"]
@@ -31,6 +32,7 @@ class SiteData:
     levels: dict[int, Level] = field(default_factory=dict)
     points: list[Point] = field(default_factory=list)
     grid: Grid | None = None
+    territory: Territory | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     _check_unknown_files(root, base, report)
     communes = load_record(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
     levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
+    territory = load_record(root, base / "territoire.yml", TERRITORY_SCHEMA, report, required=False)
+    if territory:
+        data.territory = territory_from(territory)
     if communes:
         data.communes = communes_from(communes, report, siren)
     if levels:
