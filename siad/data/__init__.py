@@ -14,16 +14,17 @@ from ..cotation_schema import load_grid_file
 from ..errors import Location, Report, relative_name
 from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
+from .documents import Documents, load_documents
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
 from .territory import TERRITORY_SCHEMA, Territory, territory_from
 from .points import POINTS_DIR, Point, check_point_freshness, check_point_references, point_from
 
 DATA_DIR = "data"
-SINGLE_FILES = ("territoire", "communes", "niveaux", "cotation")
+SINGLE_FILES = ("territoire", "communes", "niveaux", "cotation", "pieces")
 KNOWN_FILES = tuple(f"{name}.yml" for name in SINGLE_FILES) + (f"{POINTS_DIR}/",)
 
-__all__ = ["DATA_DIR", "Commune", "Level", "Point", "SiteData", "load_data"]
+__all__ = ["DATA_DIR", "Commune", "Documents", "Level", "Point", "SiteData", "load_data"]
 
 
 @dataclass
@@ -33,6 +34,7 @@ class SiteData:
     points: list[Point] = field(default_factory=list)
     grid: Grid | None = None
     territory: Territory | None = None
+    documents: Documents | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
         data.communes = communes_from(communes, report, siren)
     if levels:
         data.levels = levels_from(levels, report)
+    data.documents = load_documents(root, base, report)
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
