@@ -156,5 +156,25 @@ def new(run: _Runner, directory: Path, territoire: str | None, epci: str | None)
     run(body)
 
 
+@cli.command()
+@_source_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Dossier où écrire les schémas (par défaut : schemas/ dans le projet).")
+@click.pass_obj
+def schema(run: _Runner, source: Path, out: Path | None) -> None:
+    """Écrire les schémas JSON des fichiers de données, pour l'aide à la saisie dans un éditeur."""
+    import json
+
+    from .editor_schemas import vscode_settings, write_schemas
+
+    def body():
+        target = out if out is not None else source / "schemas"
+        written = write_schemas(target)
+        click.echo(f"siad : {len(written)} schémas écrits dans {target}.")
+        click.echo("Pour VS Code (extension YAML de Red Hat), ajoutez à .vscode/settings.json :")
+        click.echo(json.dumps(vscode_settings(target, source), ensure_ascii=False, indent=2))
+
+    run(body)
+
+
 def main() -> None:
     cli(prog_name="siad")

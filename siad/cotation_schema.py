@@ -63,6 +63,9 @@ class Coefficient(Kind):
 
     expected = "un nombre décimal"
 
+    def json_schema(self) -> dict:
+        return {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string", "pattern": r"^\d+(,\d+)?$"}]}
+
     def convert(self, node: Node, report: Report) -> Any:
         hint = "écrivez le coefficient sans guillemets, par exemple 1.1 pour +10 %"
         if not isinstance(node, Scalar) or node.quoted or node.value is None or isinstance(node.value, bool):
@@ -92,6 +95,10 @@ class CountingRule(Kind):
 
     expected = "une règle de comptage"
     WORDS = {"tous": ALL, "un_seul": SINGLE}
+
+    def json_schema(self) -> dict:
+        return {"anyOf": [{"enum": list(self.WORDS)}, self.BEST_SCHEMA.json_schema()]}
+
     HINT = "écrivez « tous » (tout se cumule), « un_seul » (seul le meilleur compte) ou « {meilleurs: 2} »"
     BEST_SCHEMA = Schema(
         "la règle de comptage",
@@ -156,6 +163,12 @@ POINTS = Count(
 
 class CriterionSchema(Schema):
     """A criterion: « points » must be written, but may be left empty (not scored)."""
+
+    def json_schema(self) -> dict:
+        schema = super().json_schema()
+        points = schema["properties"]["points"]
+        schema["properties"]["points"] = {"anyOf": [points, {"type": "null"}], "description": "laissez vide si la source ne cote pas ce critère"}
+        return schema
 
     def convert(self, node: Node, report: Report) -> Any:
         record = super().convert(node, report)

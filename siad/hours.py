@@ -310,6 +310,14 @@ class OpeningHours(Kind):
 
     expected = "des horaires"
 
+    def json_schema(self) -> dict:
+        slots = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"anyOf": [{"type": "string"}, _SLOT.json_schema()]}}]}
+        properties = {key: slots for key in _KEYS if _span(key) is not None}
+        properties.update({key: kind.json_schema() for key, kind in _FLAGS.items()})
+        properties["exceptions"] = {"type": "array", "items": _EXCEPTION.json_schema()}
+        structured = {"type": "object", "properties": properties, "additionalProperties": False}
+        return {"anyOf": [{"type": "string", "description": "horaires au format OpenStreetMap opening_hours"}, structured]}
+
     def convert(self, node: Node, report: Report):
         if isinstance(node, Scalar) and isinstance(node.value, str):
             return self._osm(node, report)

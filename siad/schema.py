@@ -53,6 +53,10 @@ class Kind:
         report.error(node.loc, f"{self.expected} est attendu ici, pas {describe(node)}", hint)
         return INVALID
 
+    def json_schema(self) -> dict:
+        """The JSON Schema of this kind, for editors (see :mod:`siad.jsonschema`)."""
+        return {"description": self.expected}
+
 
 class Text(Kind):
     expected = "un texte"
@@ -72,6 +76,12 @@ class Text(Kind):
             return INVALID
         return self.check(text, node, report)
 
+    def json_schema(self) -> dict:
+        schema: dict = {"type": "string", "minLength": 1}
+        if self.pattern:
+            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
+        return schema
+
     def check(self, text: str, node: Node, report: Report) -> Any:
         if self.pattern and not self.pattern.fullmatch(text):
             report.error(node.loc, f"« {text} » n'est pas {self.what or 'au bon format'}", self.pattern_hint)
@@ -85,6 +95,14 @@ class Integer(Kind):
     def __init__(self, minimum: int | None = None, maximum: int | None = None):
         self.minimum = minimum
         self.maximum = maximum
+
+    def json_schema(self) -> dict:
+        schema: dict = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return schema
 
     def convert(self, node: Node, report: Report) -> Any:
         if not isinstance(node, Scalar) or node.quoted or isinstance(node.value, bool):
@@ -104,6 +122,9 @@ class Integer(Kind):
 class Boolean(Kind):
     expected = "« oui » ou « non »"
 
+    def json_schema(self) -> dict:
+        return {"enum": ["oui", "non", True, False]}
+
     def convert(self, node: Node, report: Report) -> Any:
         if isinstance(node, Scalar) and not node.quoted:
             if isinstance(node.value, bool):
@@ -120,6 +141,9 @@ class Choice(Kind):
         self.choices = choices
         self.expected = "l'une des valeurs « " + " », « ".join(choices) + " »"
 
+    def json_schema(self) -> dict:
+        return {"enum": list(self.choices)}
+
     def convert(self, node: Node, report: Report) -> Any:
         if isinstance(node, Scalar) and isinstance(node.value, str) and node.value in self.choices:
             return node.value
@@ -131,6 +155,9 @@ class Choice(Kind):
 
 class Date(Kind):
     expected = "une date (AAAA-MM-JJ)"
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
     def convert(self, node: Node, report: Report) -> Any:
         if isinstance(node, Scalar):
@@ -148,6 +175,9 @@ class Date(Kind):
 class Url(Text):
     expected = "une adresse web"
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": "^https?://[^\\s]+$"}
+
     def check(self, text: str, node: Node, report: Report) -> Any:
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
@@ -162,6 +192,9 @@ class Url(Text):
 class Email(Text):
     expected = "une adresse électronique"
     _pattern = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": f"^{self._pattern.pattern}$"}
 
     def check(self, text: str, node: Node, report: Report) -> Any:
         if not self._pattern.fullmatch(text):
@@ -188,6 +221,9 @@ class PhoneNumber:
 class Phone(Text):
     expected = "un numéro de téléphone"
 
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": r"^(\+33|0)[\s.\-/()\u00a0]*[1-9]([\s.\-/()\u00a0]*\d){8}$"}
+
     def check(self, text: str, node: Node, report: Report) -> Any:
         digits = re.sub(r"[\s.\-/()\u00a0]", "", text)
         if digits.startswith("+33"):
@@ -210,6 +246,12 @@ class ListOf(Kind):
         self.min_items = min_items
         self.expected = "une liste"
 
+    def json_schema(self) -> dict:
+        array: dict = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            array["minItems"] = self.min_items
+        return {"anyOf": [self.item.json_schema(), array]} if self.allow_single else array
+
     def convert(self, node: Node, report: Report) -> Any:
         if isinstance(node, Scalar) and self.allow_single and node.value is not None:
             items = [node]
@@ -228,10 +270,14 @@ class ListOf(Kind):
 
 @dataclass
 class Field:
+    """A key of a mapping. ``doc`` is the hint shown when a required key is missing;
+    ``help`` describes the key for people (JSON Schema descriptions, documentation)."""
+
     kind: Kind
     required: bool = False
     doc: str = ""
     default: Any = None
+    help: str = ""
 
 
 class Schema(Kind):
@@ -242,6 +288,21 @@ class Schema(Kind):
     def __init__(self, what: str, fields: dict[str, Field]):
         self.what = what
         self.fields = fields
+
+    def json_schema(self) -> dict:
+        properties = {}
+        for key, field in self.fields.items():
+            prop = field.kind.json_schema()
+            if not field.required:  # « clé: » left empty means « not given »
+                prop = {"anyOf": [prop, {"type": "null"}]}
+            if field.help or field.doc:
+                prop = {**prop, "description": field.help or field.doc}
+            properties[key] = prop
+        schema: dict = {"type": "object", "properties": properties, "additionalProperties": False}
+        required = [key for key, field in self.fields.items() if field.required]
+        if required:
+            schema["required"] = required
+        return schema
 
     def convert(self, node: Node, report: Report) -> Any:
         if not isinstance(node, Mapping):
