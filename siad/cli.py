@@ -159,8 +159,9 @@ def new(run: _Runner, directory: Path, territoire: str | None, epci: str | None)
 @cli.command()
 @_source_option
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Dossier où écrire les schémas (par défaut : schemas/ dans le projet).")
+@click.option("--doc", "doc", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Écrire aussi la référence de toutes les clés, en Markdown, dans ce fichier.")
 @click.pass_obj
-def schema(run: _Runner, source: Path, out: Path | None) -> None:
+def schema(run: _Runner, source: Path, out: Path | None, doc: Path | None) -> None:
     """Écrire les schémas JSON des fichiers de données, pour l'aide à la saisie dans un éditeur."""
     import json
 
@@ -172,6 +173,12 @@ def schema(run: _Runner, source: Path, out: Path | None) -> None:
         click.echo(f"siad : {len(written)} schémas écrits dans {target}.")
         click.echo("Pour VS Code (extension YAML de Red Hat), ajoutez à .vscode/settings.json :")
         click.echo(json.dumps(vscode_settings(target, source), ensure_ascii=False, indent=2))
+        if doc is not None:
+            from .fielddoc import reference_markdown
+
+            doc.parent.mkdir(parents=True, exist_ok=True)
+            doc.write_text(reference_markdown(source), encoding="utf-8")
+            click.echo(f"siad : référence des clés écrite dans {doc}.")
 
     run(body)
 

@@ -187,9 +187,9 @@ CRITERION_SCHEMA = CriterionSchema(
     {
         "cle": Field(KEY, required=True, doc="ajoutez « cle: » avec un identifiant, par exemple sans_logement"),
         "libelle": Field(Text(), required=True, doc="ajoutez « libelle: » avec le texte affiché au public"),
-        "points": Field(POINTS),
-        "prioritaire": Field(Flag()),
-        "manuel": Field(Flag()),
+        "points": Field(POINTS, help="les points du critère ; vide : la source ne le cote pas"),
+        "prioritaire": Field(Flag(), help="oui pour une situation prioritaire au sens du CCH (critère étoilé)"),
+        "manuel": Field(Flag(), help="oui si le critère est activé à la main par les services enregistreurs"),
     },
 )
 
@@ -198,33 +198,46 @@ FAMILY_SCHEMA = Schema(
     {
         "cle": Field(KEY, required=True, doc="ajoutez « cle: » avec un identifiant, par exemple motif"),
         "nom": Field(Text(), required=True, doc="ajoutez « nom: », par exemple « Motif de la demande »"),
-        "nom_des_criteres": Field(Text()),
+        "nom_des_criteres": Field(Text(), help="le nom des critères au pluriel, pour les explications (« motifs »)"),
         "comptage": Field(CountingRule(), required=True, doc=CountingRule.HINT),
         "criteres": Field(CriteriaList(CRITERION_SCHEMA), required=True, doc="ajoutez la liste « criteres: »"),
     },
 )
 
 
-def _rule(name: str, fields: dict[str, Field]) -> Field:
-    return Field(FlowSchema(f"la règle « {name} »", fields))
+def _rule(name: str, fields: dict[str, Field], help: str) -> Field:
+    return Field(FlowSchema(f"la règle « {name} »", fields), help=help)
 
 
 def _points(what: str, required: bool = True) -> Field:
-    return Field(Count(0, what, "écrivez un nombre entier de points, 0 ou plus"), required=required)
+    return Field(Count(0, what, "écrivez un nombre entier de points, 0 ou plus"), required=required, help=what)
 
 
 def _cap() -> Field:
-    return Field(Count(0, "le plafond", "écrivez un nombre de points, ou laissez « plafond: » vide pour aucun plafond"))
+    return Field(
+        Count(0, "le plafond", "écrivez un nombre de points, ou laissez « plafond: » vide pour aucun plafond"),
+        help="le nombre maximal de points de cette règle ; vide : sans plafond",
+    )
 
 
 RULES_SCHEMA = Schema(
     "les règles (« regles »)",
     {
-        "anciennete": _rule("anciennete", {"points_par_mois": _points("le nombre de points par mois"), "plafond": _cap()}),
-        "caleol_sans_proposition": _rule(
-            "caleol_sans_proposition", {"points": _points("le nombre de points par examen"), "plafond": _cap()}
+        "anciennete": _rule(
+            "anciennete",
+            {"points_par_mois": _points("le nombre de points par mois d'ancienneté"), "plafond": _cap()},
+            "les points d'ancienneté de la demande",
         ),
-        "quartile_1": _rule("quartile_1", {"coefficient": Field(Coefficient(), required=True, doc="par exemple 1.1")}),
+        "caleol_sans_proposition": _rule(
+            "caleol_sans_proposition",
+            {"points": _points("le nombre de points par examen en CALEOL sans proposition"), "plafond": _cap()},
+            "les points pour chaque examen en CALEOL qui n'a pas abouti à une proposition",
+        ),
+        "quartile_1": _rule(
+            "quartile_1",
+            {"coefficient": Field(Coefficient(), required=True, doc="par exemple 1.1")},
+            "le coefficient appliqué au total des demandeurs du 1er quartile de ressources",
+        ),
         "refus_injustifies": _rule(
             "refus_injustifies",
             {
@@ -234,15 +247,19 @@ RULES_SCHEMA = Schema(
                     doc="par exemple « remise_a_zero_tous_les: 2 »",
                 )
             },
+            "la remise à zéro des points d'ancienneté après des refus injustifiés",
         ),
         "bonus_delai_anormalement_long": _rule(
             "bonus_delai_anormalement_long",
             {
                 "points": _points("le bonus"),
                 "mois": Field(
-                    Count(1, "le délai anormalement long", "écrivez le délai fixé par le préfet, en mois"), required=True
+                    Count(1, "le délai anormalement long", "écrivez le délai fixé par le préfet, en mois"),
+                    required=True,
+                    help="le délai anormalement long fixé par le préfet, en mois",
                 ),
             },
+            "un bonus pour une demande plus ancienne que le délai anormalement long",
         ),
     },
 )
@@ -252,7 +269,7 @@ GRID_SCHEMA = Schema(
     {
         "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la grille"),
         "familles": Field(ListOf(FAMILY_SCHEMA, min_items=1), required=True, doc="ajoutez la liste « familles: »"),
-        "regles": Field(RULES_SCHEMA),
+        "regles": Field(RULES_SCHEMA, help="les règles de calcul communes à toute la grille"),
     },
 )
 

@@ -53,3 +53,15 @@ def test_schema_catches_a_misspelt_key_and_a_bad_code(schemas: Path):
     assert list(validator.iter_errors({"nom": "Mairie", "niveau": 2, "telephon": "04 70 00 00 00"}))
     assert list(validator.iter_errors({"nom": "Mairie", "niveau": 2, "code_postal": "3200"}))
     assert list(validator.iter_errors({"niveau": 2}))  # nom is required
+
+
+def test_field_reference_is_up_to_date(tmp_path: Path):
+    """docs/donnees.md is generated: a key added to a schema must be documented there too."""
+    fresh = tmp_path / "donnees.md"
+    result = run("schema", "--source", REPO_ROOT, "--out", tmp_path / "s", "--doc", fresh)
+    assert result.exit_code == 0, result.output
+    committed = (REPO_ROOT / "docs" / "donnees.md").read_text(encoding="utf-8")
+    assert committed == fresh.read_text(encoding="utf-8"), "relancez « siad schema --doc docs/donnees.md »"
+    assert "| `horaires` |" in committed and "semaines_du_mois" in committed
+    undocumented = [line for line in committed.splitlines() if line.startswith("| `") and line.split("|")[4].strip() == ""]
+    assert not undocumented, undocumented

@@ -13,7 +13,7 @@ COMMUNE_SCHEMA = Schema(
     {
         "code_insee": Field(INSEE_CODE, required=True, doc="ajoutez « code_insee: » (5 caractères, entre guillemets)"),
         "nom": Field(Text(), required=True, doc="ajoutez « nom: » avec le nom officiel de la commune"),
-        "code_postal": Field(POSTAL_CODE),
+        "code_postal": Field(POSTAL_CODE, help="le code postal principal, 5 chiffres entre guillemets"),
     },
 )
 

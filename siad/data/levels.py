@@ -12,7 +12,7 @@ LEVEL_SCHEMA = Schema(
     {
         "numero": Field(Integer(1, 9), required=True, doc="ajoutez « numero: » (1, 2 ou 3)"),
         "nom": Field(Text(), required=True, doc="ajoutez « nom: », par exemple « Accueil et information générale »"),
-        "description": Field(Text()),
+        "description": Field(Text(), help="une ou deux phrases qui expliquent ce niveau au public"),
         "engagements": Field(ListOf(Text()), doc="la liste des engagements des lieux de ce niveau"),
     },
 )

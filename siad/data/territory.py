@@ -30,7 +30,7 @@ TERRITORY_SCHEMA = Schema(
         "delai_enregistrement_jours": Field(Integer(1, 365), doc="délai maximal d'enregistrement d'une demande déposée à un guichet"),
         "delai_reception_jours": Field(Integer(1, 365), doc="délai maximal pour recevoir un demandeur qui le souhaite après l'enregistrement"),
         "delai_anormalement_long_mois": Field(Integer(1, 240), doc="le « délai anormalement long » fixé par le préfet, en mois"),
-        "renouvellement": Field(RENEWAL_SCHEMA),
+        "renouvellement": Field(RENEWAL_SCHEMA, help="les règles de renouvellement de la demande"),
     },
 )
 
