@@ -30,14 +30,10 @@ from typing import Any
 
 from .cotation import ALL, BEST, SINGLE, Counting, Criterion, Family, Grid, Rules
 from .errors import Location, Report
-from .schema import INVALID, Boolean, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
+from .schema import IDENTIFIER, INVALID, Boolean, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
 from .yamlsource import Mapping, Node, Scalar, Sequence, load_yaml_file, parse_yaml
 
-KEY = Text(
-    r"[a-z][a-z0-9]*(_[a-z0-9]+)*",
-    "écrivez un identifiant en minuscules, sans accents ni espaces, les mots séparés par « _ » : sans_logement",
-    "un identifiant valide (minuscules, chiffres et « _ »)",
-)
+KEY = IDENTIFIER  # shared with every file whose entries carry a « cle »
 
 
 class Count(Integer):

@@ -366,3 +366,8 @@ INSEE_CODE = Text(
 )
 SIREN = Text(r"\d{9}", "écrivez le numéro SIREN à 9 chiffres, entre guillemets : \"200071363\"", "un numéro SIREN")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+IDENTIFIER = Text(
+    r"[a-z][a-z0-9]*(_[a-z0-9]+)*",
+    "écrivez un identifiant en minuscules, sans accents ni espaces, les mots séparés par « _ » : sans_logement",
+    "un identifiant valide (minuscules, chiffres et « _ »)",
+)

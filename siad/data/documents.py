@@ -13,17 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Report
-from ..schema import INVALID, Field, ListOf, Record, Schema, Text
+from ..schema import IDENTIFIER, INVALID, Field, ListOf, Record, Schema, Text
 from ..yamlsource import Node, Sequence
 from .files import load_record
 
 FILE_NAME = "pieces.yml"
 
-KEY = Text(
-    r"[a-z][a-z0-9]*(_[a-z0-9]+)*",
-    "écrivez un identifiant en minuscules, sans accents ni espaces, les mots séparés par « _ » : avis_imposition",
-    "un identifiant valide (minuscules, chiffres et « _ »)",
-)
+KEY = IDENTIFIER  # shared with every file whose entries carry a « cle »
 
 
 class NonEmptyList(ListOf):
