@@ -263,7 +263,7 @@ RULES_SCHEMA = Schema(
 GRID_SCHEMA = Schema(
     "la grille de cotation",
     {
-        "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la grille"),
+        "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la grille", help="le document d'où vient la grille"),
         "familles": Field(ListOf(FAMILY_SCHEMA, min_items=1), required=True, doc="ajoutez la liste « familles: »"),
         "regles": Field(RULES_SCHEMA, help="les règles de calcul communes à toute la grille"),
     },

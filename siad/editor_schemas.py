@@ -15,6 +15,8 @@ from .config import CONFIG_SCHEMA
 from .cotation_schema import GRID_SCHEMA
 from .data.communes import COMMUNES_SCHEMA
 from .data.documents import DOCUMENTS_SCHEMA
+from .data.figures import BAILLEURS_SCHEMA, COMMUNES_FILE_SCHEMA, TABLES_SCHEMA
+from .data.figures import TERRITORY_SCHEMA as TERRITORY_FIGURES_SCHEMA
 from .data.levels import LEVELS_SCHEMA
 from .data.points import POINT_SCHEMA
 from .data.territory import TERRITORY_SCHEMA
@@ -39,6 +41,10 @@ FILE_KINDS = (
     FileKind("lieu", "data/lieux/*.yml", "Lieu d'accueil (data/lieux/*.yml)", POINT_SCHEMA),
     FileKind("cotation", "data/cotation.yml", "Grille de cotation (data/cotation.yml)", GRID_SCHEMA),
     FileKind("pieces", "data/pieces.yml", "Pièces justificatives (data/pieces.yml)", DOCUMENTS_SCHEMA),
+    FileKind("bailleurs", "data/bailleurs.yml", "Bailleurs et réservataires (data/bailleurs.yml)", BAILLEURS_SCHEMA),
+    FileKind("chiffres-territoire", "data/chiffres/territoire.yml", "Chiffres du territoire (data/chiffres/territoire.yml)", TERRITORY_FIGURES_SCHEMA),
+    FileKind("chiffres-communes", "data/chiffres/communes.yml", "Chiffres par commune (data/chiffres/communes.yml et communes.csv)", COMMUNES_FILE_SCHEMA),
+    FileKind("chiffres-tableaux", "data/chiffres/tableaux.yml", "Tableaux de chiffres (data/chiffres/tableaux.yml)", TABLES_SCHEMA),
 )
 
 

@@ -14,6 +14,15 @@ from siad.cli import cli
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Warnings about stale data depend on the build date: every test builds « on » 2026-11-23.
+FIXED_BUILD_EPOCH = "1795392000"
+
+
+@pytest.fixture(autouse=True)
+def fixed_build_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_BUILD_EPOCH)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the default project (siad.yml, data/, content/) in ``tmp_path / "projet"``.

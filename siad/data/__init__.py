@@ -15,14 +15,16 @@ from ..errors import Location, Report, relative_name
 from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
 from .documents import Documents, load_documents
+from .figures import CHIFFRES_DIR, Figures, load_figures
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
 from .territory import TERRITORY_SCHEMA, Territory, territory_from
 from .points import POINTS_DIR, Point, check_point_freshness, check_point_references, point_from
 
 DATA_DIR = "data"
-SINGLE_FILES = ("territoire", "communes", "niveaux", "cotation", "pieces")
-KNOWN_FILES = tuple(f"{name}.yml" for name in SINGLE_FILES) + (f"{POINTS_DIR}/",)
+SINGLE_FILES = ("territoire", "communes", "niveaux", "cotation", "pieces", "bailleurs")
+DATA_DIRS = (POINTS_DIR, CHIFFRES_DIR)
+KNOWN_FILES = tuple(f"{name}.yml" for name in SINGLE_FILES) + tuple(f"{name}/" for name in DATA_DIRS)
 
 __all__ = ["DATA_DIR", "Commune", "Documents", "Level", "Point", "SiteData", "load_data"]
 
@@ -35,6 +37,7 @@ class SiteData:
     grid: Grid | None = None
     territory: Territory | None = None
     documents: Documents | None = None
+    figures: Figures = field(default_factory=Figures)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     if levels:
         data.levels = levels_from(levels, report)
     data.documents = load_documents(root, base, report)
+    data.figures = load_figures(
+        root, report, data.communes, freshness.today if freshness else None, freshness.max_figure_years if freshness else 3
+    )
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
@@ -89,8 +95,8 @@ def _check_unknown_files(root: Path, base: Path, report: Report) -> None:
         if path.name.startswith("."):
             continue
         if path.is_dir():
-            if path.name != POINTS_DIR:
-                hint = suggestion(path.name, [POINTS_DIR]) or f"les dossiers reconnus sont : {POINTS_DIR}/"
+            if path.name not in DATA_DIRS:
+                hint = suggestion(path.name, list(DATA_DIRS)) or "les dossiers reconnus sont : " + ", ".join(f"{d}/" for d in DATA_DIRS)
                 report.error(Location(relative_name(path, root)), f"dossier de données inconnu « {path.name}/ »", hint)
             continue
         if path.suffix == ".yaml" and path.stem in SINGLE_FILES:

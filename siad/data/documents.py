@@ -91,7 +91,7 @@ GROUP_SCHEMA = Schema(
 DOCUMENTS_SCHEMA = Schema(
     FILE_NAME,
     {
-        "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la liste"),
+        "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la liste", help="le document d'où vient la liste"),
         "notes": Field(
             NonEmptyList(Text(), "« notes »", "écrivez au moins une note, ou supprimez la ligne « notes: »"),
             doc="des remarques générales, affichées avant la liste",
