@@ -374,6 +374,19 @@ CASES = [
         hint="vouliez-vous dire « sur_rendez_vous » ?",
     ),
     Case(
+        "pieces-cle-inconnue",
+        {"data/pieces.yml": (REPO_ROOT / "data" / "pieces.yml").read_text(encoding="utf-8").replace("  - cle: identite ", "  - cle: identite\n    libele: x\n   ", 1)},
+        "data/pieces.yml:38:5:",
+        ("clé inconnue « libele »",),
+        hint="vouliez-vous dire « libelle » ?",
+    ),
+    Case(
+        "chiffres-csv-nombre-invalide",
+        {"data/chiffres/communes.csv": (REPO_ROOT / "data" / "chiffres" / "communes.csv").read_text(encoding="utf-8").replace("03006;Arfeuilles;1;", "03006;Arfeuilles;un;", 1)},
+        "data/chiffres/communes.csv:3:3:",
+        ("« un »",),
+    ),
+    Case(
         "communes-absent",
         {"data/communes.yml": None},
         "data/communes.yml: erreur :",

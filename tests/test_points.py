@@ -61,3 +61,79 @@ def test_accessibility_block(project: Path, tmp_path: Path):
     page = (tmp_path / "out" / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
     assert "Entrée : de plain-pied ou par une rampe" in page
     assert 'href="https://acceslibre.beta.gouv.fr/app/03-vichy/a/exemple/"' in page
+
+
+def test_a_point_and_a_config_with_every_optional_field(project: Path, tmp_path: Path):
+    """Valid files using every key the schemas allow build, and each value shows up."""
+    (project / "data" / "lieux" / "complet.yml").write_text(
+        """nom: "Lieu complet"
+organisation: "Organisme du lieu"
+niveau: 2
+adresse: "1 rue de la Paix"
+complement_adresse: "Bâtiment B, 2e étage"
+code_postal: "03300"
+commune: "Cusset"
+code_insee: "03095"
+telephone: ["04 70 00 00 01", "+33 4 70 00 00 02"]
+courriel: "accueil@exemple.fr"
+site_web: "https://www.exemple.fr/accueil"
+communes_desservies: ["03056", "03306"]
+horaires:
+  lundi_a_jeudi: ["09:00-12:00", "13:30-17:00"]
+  vendredi:
+    - plage: "09:00-12:00"
+    - plage: "14:00-16:00"
+      mode: telephone
+  samedi: fermé
+  exceptions:
+    - jour: lundi
+      semaines_du_mois: [2]
+      plages: fermé
+  remarque: "Fermé entre Noël et le jour de l'an."
+modes_accueil: [sans_rendez_vous, sur_rendez_vous, telephone]
+accessibilite:
+  plain_pied: non
+  acceslibre: "https://acceslibre.beta.gouv.fr/app/03-cusset/a/exemple/"
+  remarque: "Ascenseur au fond du hall."
+remarques: "Apportez votre numéro unique."
+verifie_le: 2026-10-01
+""",
+        encoding="utf-8",
+    )
+    config = project / "siad.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "contact:\n",
+            'url: "https://logement.exemple.fr/siad/"\nage_max_verification_mois: 6\nage_max_chiffres_ans: 5\ncontact:\n'
+            '  telephone: "04 70 00 00 09"\n  courriel: "contact@exemple.fr"\n',
+        ),
+        encoding="utf-8",
+    )
+    result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
+    # strict still fails on the default project's own hours « à confirmer », and only on them
+    errors = [line for line in result.stderr.splitlines() if ": erreur : " in line]
+    assert errors and all("sont à confirmer" in line for line in errors), result.stderr
+    result = run("build", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "chiffres de 2022" not in result.stderr  # age_max_chiffres_ans: 5 was read
+    page = (tmp_path / "out" / "lieux" / "complet" / "index.html").read_text(encoding="utf-8")
+    for text in (
+        "Organisme du lieu",
+        "Bâtiment B, 2e étage",
+        'href="tel:+33470000001"',
+        'href="tel:+33470000002">04 70 00 00 02',
+        'href="mailto:accueil@exemple.fr"',
+        'href="https://www.exemple.fr/accueil"',
+        "<li>La Chapelle</li>",
+        "14 h – 16 h (permanence téléphonique)",
+        "Le 2e lundi du mois : fermé",
+        "Fermé entre Noël et le jour de l&#39;an.",
+        "Accueil sans rendez-vous",
+        "Entrée : avec des marches",
+        "Ascenseur au fond du hall.",
+        "Apportez votre numéro unique.",
+        "Informations vérifiées le 1er octobre 2026.",
+    ):
+        assert text in page, text
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="tel:+33470000009"' in home and 'href="mailto:contact@exemple.fr"' in home

@@ -200,6 +200,7 @@ def load_figures(root: Path, report: Report, communes: dict[str, Commune], today
 
 class _Loader:
     def __init__(self, root: Path, report: Report, communes: dict[str, Commune], today: dt.date | None, max_age_years: int):
+        self.errors_at_start = len(report.errors)
         self.root, self.report, self.communes = root, report, communes
         self.today, self.max_age = today, max_age_years
         self.figures = Figures()
@@ -367,9 +368,14 @@ class _Loader:
         self.report.error(loc, f"« {code} » n'est pas un code INSEE de commune", hint)
         return None
 
+    def _commune_rows_invalid(self) -> bool:
+        """With a commune figure already wrong, comparing sums would only repeat that error."""
+        new = self.report.errors[self.errors_at_start :]
+        return any(f"/{CHIFFRES_DIR}/communes." in "/" + d.location.path for d in new)
+
     def _check_sums(self) -> None:
         """The communes cannot add up to more than the territory (nor to less, if exhaustive)."""
-        if self.territory is None or self.members_unknown:
+        if self.territory is None or self.members_unknown or self._commune_rows_invalid():
             return
         for group, keys in HEADLINES.items():
             mine, theirs = self.territory_sets.get(group), self.commune_sets.get(group)
