@@ -21,8 +21,8 @@ from markdown.treeprocessors import Treeprocessor
 from .errors import Location, Report
 from .schema import suggestion
 
-SHORTCODE_LINE = re.compile(r"^\s*\{\{<\s*(?P<name>[a-z0-9-]+)(?P<args>(?:\s+[a-z_]+=(?:\"[^\"]*\"|[^\s\"]+))*)\s*>\}\}\s*$")
-SHORTCODE_ARG = re.compile(r"([a-z_]+)=(?:\"([^\"]*)\"|([^\s\"]+))")
+SHORTCODE_LINE = re.compile(r"^\s*\{\{<\s*(?P<name>[a-z0-9-]+)(?P<args>(?:\s+[a-z_][a-z0-9_]*=(?:\"[^\"]*\"|[^\s\"]+))*)\s*>\}\}\s*$")
+SHORTCODE_ARG = re.compile(r"([a-z_][a-z0-9_]*)=(?:\"([^\"]*)\"|([^\s\"]+))")
 
 # (name, arguments, location) -> HTML
 ShortcodeRenderer = Callable[[str, dict[str, str], Location], str]

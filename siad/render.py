@@ -8,18 +8,10 @@ from typing import Callable
 
 from .errors import Location, Report
 from .markup import LinkContext, render_markdown
-from .model import POINTS_URL, Page, Site, relative_url
-from .schema import suggestion
+from .model import Page, Site, relative_url
+from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
-from .views import Contact, Link, delay_views, french_date, PointGroup, PointSummary, level_view, phone_contacts, place_of, point_view, unknown_level
-
-# Shortcodes content pages may use: name -> (allowed arguments, template).
-SHORTCODES: dict[str, tuple[tuple[str, ...], str]] = {
-    "lieux-accueil": (("niveau",), "shortcodes/lieux-accueil.html"),
-    "niveaux": ((), "shortcodes/niveaux.html"),
-    "delais": ((), "shortcodes/delais.html"),
-}
-
+from .views import Contact, Link, point_view
 
 @dataclass(frozen=True)
 class SiteView:
@@ -134,46 +126,5 @@ class Renderer:
         )
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:
-        spec = SHORTCODES.get(name)
-        if spec is None:
-            hint = suggestion(name, sorted(SHORTCODES)) or "blocs disponibles : " + ", ".join(sorted(SHORTCODES))
-            self.report.error(loc, f"bloc de données inconnu « {name} »", hint)
-            return ""
-        allowed, template = spec
-        for key in args:
-            if key not in allowed:
-                hint = ("arguments possibles : " + ", ".join(allowed)) if allowed else "ce bloc ne prend pas d'argument"
-                self.report.error(loc, f"argument inconnu « {key} » pour le bloc « {name} »", hint)
-                return ""
-        context = {"url": url}
-        if name == "lieux-accueil":
-            groups = self.point_groups(url)
-            if "niveau" in args:
-                wanted = args["niveau"]
-                if not wanted.isdigit() or int(wanted) not in self.site.data.levels:
-                    levels = ", ".join(str(n) for n in self.site.data.levels)
-                    self.report.error(loc, f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
-                    return ""
-                groups = [g for g in groups if g.level.number == int(wanted)]
-            context["groups"] = groups
-            context["single_level"] = "niveau" in args
-        elif name == "niveaux":
-            context["levels"] = [level_view(level) for level in self.site.data.levels.values()]
-        elif name == "delais":
-            territory = self.site.data.territory
-            if territory is None:
-                self.report.error(loc, "le bloc « delais » a besoin du fichier data/territoire.yml", "créez-le (voir le README)")
-                return ""
-            context["delays"] = delay_views(territory)
-            context["source"] = f"{territory.source}, {french_date(territory.source_date)}"
-        return self.theme.render(template, context)
-
-    def point_groups(self, url: Callable[[str], str]) -> list[PointGroup]:
-        groups = []
-        for number, points in self.site.points_by_level():
-            level = self.site.data.levels.get(number)
-            summaries = [
-                PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0]) for p in points
-            ]
-            groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
-        return groups
+        found = shortcode_context(self.site, name, args, loc, self.report, url)
+        return "" if found is None else self.theme.render(*found)

@@ -14,7 +14,15 @@ from conftest import REPO_ROOT, run, tree_hashes
 
 CSS_HREF = re.compile(r"(?:^|/)assets/css/site\.[0-9a-f]{10}\.css$")
 POINT_SLUGS = sorted(p.stem for p in (REPO_ROOT / "data" / "lieux").glob("*.yml"))
-CONTENT_PAGES = ["index.html", "deposer-une-demande/index.html", "renouveler-sa-demande/index.html", "lieux/index.html"]
+def _output_of(md: Path) -> str:
+    """content/a/b.md → a/b/index.html; content/a/index.md → a/index.html; content/index.md → index.html."""
+    parts = list(md.relative_to(REPO_ROOT / "content").with_suffix("").parts)
+    if parts[-1] == "index":
+        parts.pop()
+    return "/".join(parts + ["index.html"])
+
+
+CONTENT_PAGES = sorted(_output_of(p) for p in (REPO_ROOT / "content").rglob("*.md"))
 EXTERNAL = ("http://", "https://", "mailto:", "tel:", "#")
 
 
@@ -84,7 +92,7 @@ def test_build_default_project(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "erreur :" not in result.stderr
     assert "Traceback" not in result.output
-    assert "20 pages" in result.stdout
+    assert f"{len(CONTENT_PAGES) + len(POINT_SLUGS) + 1} pages" in result.stdout
     assert (out / ".siad" / "build.json").is_file()
     assert not (project / "site").exists()
 

@@ -1,0 +1,172 @@
+"""Shortcodes: the only way content pages show data. One context builder per shortcode.
+
+A content page writes ``{{< name arg=value >}}`` alone on a line; siad checks the name and the
+arguments, builds ready-made views from the site's data, and renders ``shortcodes/<name>.html``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .cotation import Grid, Situation, score
+from .data.documents import Documents
+from .errors import Location, Report
+from .model import POINTS_URL, Site
+from .schema import suggestion
+from .views import PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, unknown_level
+
+
+class ShortcodeError(Exception):
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    label: str
+    points: str  # « 30 » or « non coté »
+    priority: bool
+    manual: bool
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    name: str
+    rule: str
+    rows: list[CriterionRow]
+
+
+def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    groups = []
+    for number, points in site.points_by_level():
+        level = site.data.levels.get(number)
+        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0]) for p in points]
+        groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
+    if "niveau" in args:
+        wanted = args["niveau"]
+        if not wanted.isdigit() or int(wanted) not in site.data.levels:
+            levels = ", ".join(str(n) for n in site.data.levels)
+            raise ShortcodeError(f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
+        groups = [g for g in groups if g.level.number == int(wanted)]
+    return {"groups": groups, "single_level": "niveau" in args}
+
+
+def _niveaux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    return {"levels": [level_view(level) for level in site.data.levels.values()]}
+
+
+def _delais(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    territory = site.data.territory
+    if territory is None:
+        raise ShortcodeError("le bloc « delais » a besoin du fichier data/territoire.yml", "créez-le (voir docs/donnees.md)")
+    return {"delays": delay_views(territory), "source": f"{territory.source}, {french_date(territory.source_date)}"}
+
+
+def _pieces(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    documents: Documents | None = site.data.documents
+    if documents is None:
+        raise ShortcodeError("le bloc « pieces » a besoin du fichier data/pieces.yml", "créez-le (voir docs/donnees.md)")
+    return {"documents": documents}
+
+
+def rule_sentences(grid: Grid) -> list[str]:
+    """The grid's global rules in French, as the cotation page states them."""
+    rules = grid.rules
+    sentences = []
+    if rules.seniority_per_month:
+        cap = f", dans la limite de {rules.seniority_cap} points" if rules.seniority_cap is not None else ", sans plafond"
+        sentences.append(f"Ancienneté de la demande : {rules.seniority_per_month} point(s) par mois{cap}.")
+    if rules.caleol_points:
+        cap = f", dans la limite de {rules.caleol_cap} points" if rules.caleol_cap is not None else ""
+        sentences.append(f"Chaque passage en commission d'attribution (CALEOL) sans proposition de logement : {rules.caleol_points} points{cap}.")
+    if rules.refusal_reset_every:
+        sentences.append(
+            f"Refus injustifiés : les points d'ancienneté repartent de zéro tous les {rules.refusal_reset_every} refus "
+            "injustifiés ; ils recommencent à compter le mois suivant."
+        )
+    if rules.long_delay_points and rules.long_delay_months:
+        sentences.append(f"Demande de plus de {rules.long_delay_months} mois (délai anormalement long) : {rules.long_delay_points} points.")
+    if rules.first_quartile_coefficient is not None:
+        percent = (rules.first_quartile_coefficient - 1) * 100
+        sentences.append(
+            f"Ressources du premier quartile : le total est multiplié par {str(rules.first_quartile_coefficient).replace('.', ',')} "
+            f"(+{percent.normalize():f} %)."
+        )
+    return sentences
+
+
+def _grille(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    grid = site.data.grid
+    if grid is None:
+        raise ShortcodeError("le bloc « grille-cotation » a besoin du fichier data/cotation.yml", "créez-le (voir docs/donnees.md)")
+    families = [
+        FamilyView(
+            family.name,
+            family.counting.describe(),
+            [CriterionRow(c.label, "non coté" if c.points is None else str(c.points), c.priority, c.manual) for c in family.criteria],
+        )
+        for family in grid.families
+    ]
+    return {"families": families, "rules": rule_sentences(grid), "source": grid.source}
+
+
+def _number(args: dict[str, str], key: str) -> int:
+    value = args.get(key, "0")
+    if not value.isdigit():
+        raise ShortcodeError(f"« {key}={value} » : un nombre entier est attendu", f"écrivez par exemple {key}=12")
+    return int(value)
+
+
+def _exemple(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    """A worked example, computed by siad's cotation function from the grid in data/cotation.yml."""
+    grid = site.data.grid
+    if grid is None:
+        raise ShortcodeError("le bloc « exemple-cotation » a besoin du fichier data/cotation.yml", "créez-le (voir docs/donnees.md)")
+    keys = tuple(k.strip() for k in args.get("criteres", "").split(",") if k.strip())
+    unknown = [k for k in keys if k not in grid.criteria()]
+    if unknown:
+        hint = suggestion(unknown[0], list(grid.criteria())) or "les clés sont celles de data/cotation.yml"
+        raise ShortcodeError(f"critère inconnu « {unknown[0]} » dans l'exemple", hint)
+    refusals = tuple(int(r) for r in args.get("refus", "").split(",") if r.strip().isdigit())
+    quartile = args.get("quartile1", "non")
+    if quartile not in ("oui", "non"):
+        raise ShortcodeError(f"« quartile1={quartile} » : « oui » ou « non » est attendu")
+    try:
+        result = score(grid, Situation(keys, _number(args, "mois"), refusals, _number(args, "caleol"), quartile == "oui"))
+    except ValueError as exc:
+        raise ShortcodeError(f"exemple impossible : {exc}") from exc
+    return {"title": args.get("titre", "Exemple"), "result": result}
+
+
+# name -> (allowed arguments, template, context builder)
+SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str], Callable[[str], str]], dict]]] = {
+    "lieux-accueil": (("niveau",), "shortcodes/lieux-accueil.html", _lieux),
+    "niveaux": ((), "shortcodes/niveaux.html", _niveaux),
+    "delais": ((), "shortcodes/delais.html", _delais),
+    "pieces": ((), "shortcodes/pieces.html", _pieces),
+    "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
+    "exemple-cotation": (("titre", "criteres", "mois", "refus", "caleol", "quartile1"), "shortcodes/exemple-cotation.html", _exemple),
+}
+
+
+def shortcode_context(site: Site, name: str, args: dict[str, str], loc: Location, report: Report, url: Callable[[str], str]):
+    """(template, context) for a shortcode, or None after reporting what is wrong with it."""
+    spec = SHORTCODES.get(name)
+    if spec is None:
+        hint = suggestion(name, sorted(SHORTCODES)) or "blocs disponibles : " + ", ".join(sorted(SHORTCODES))
+        report.error(loc, f"bloc de données inconnu « {name} »", hint)
+        return None
+    allowed, template, builder = spec
+    for key in args:
+        if key not in allowed:
+            hint = ("arguments possibles : " + ", ".join(allowed)) if allowed else "ce bloc ne prend pas d'argument"
+            report.error(loc, f"argument inconnu « {key} » pour le bloc « {name} »", hint)
+            return None
+    try:
+        return template, {"url": url, **builder(site, args, url)}
+    except ShortcodeError as exc:
+        report.error(loc, exc.message, exc.hint)
+        return None
