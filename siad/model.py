@@ -11,6 +11,8 @@ from .data import Point, SiteData
 from .errors import Location, Report
 
 POINTS_URL = "lieux/"
+# Pages linked from every footer when the project has them.
+FOOTER_URLS = ("glossaire/", "mentions-legales/", "accessibilite/")
 NOT_FOUND_OUTPUT = "404.html"
 
 
@@ -42,6 +44,9 @@ class Site:
 
     def page(self, url: str) -> Page | None:
         return next((p for p in self.pages if p.url == url and p.template != "404.html"), None)
+
+    def footer_pages(self) -> list[Page]:
+        return [page for page in (self.page(url) for url in FOOTER_URLS) if page is not None]
 
     @property
     def menu(self) -> list[Page]:

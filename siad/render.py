@@ -24,6 +24,7 @@ class SiteView:
     contact_name: str | None
     contacts: list[Contact]
     home: str
+    footer_links: list[Link]
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class Renderer:
             contact_name=config.contact.name if config.contact else None,
             contacts=contacts,
             home=url(""),
+            footer_links=[Link(page.menu_title or page.title, url(page.url)) for page in self.site.footer_pages()],
         )
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:
