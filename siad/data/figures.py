@@ -219,7 +219,7 @@ class _Loader:
             more = f" ; même millésime à {len(others)} autre(s) endroit(s) : " + ", ".join(map(str, others[:3])) + (" …" if len(others) > 3 else "") if others else ""
             self.report.warning(
                 first, f"chiffres de {year} ({source}) : plus de {self.max_age} ans",
-                "mettez-les à jour avec la dernière édition de la source ; le site affiche le millésime à côté de chaque chiffre" + more,
+                "mettez-les à jour avec la dernière édition de la source" + more,
             )
         return self.figures
 
