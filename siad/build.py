@@ -37,7 +37,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     if config is None:
         raise ProjectError(report)
     theme = Theme(config, report)
-    freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years)
+    freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years, config.accepted_old_figures)
     data = load_data(root, report, config.siren, freshness)
     sources, static = load_content(root, report)
     _stop_on_errors(report, strict)

@@ -15,7 +15,7 @@ import click
 from . import __version__, clifr
 from .build import build_project, render_project
 from .config import check_base_url
-from .errors import ProjectError, Report, UsageProblem
+from .errors import GAP, ProjectError, Report, UsageProblem
 
 clifr.install()
 
@@ -24,8 +24,23 @@ EXIT_USAGE = 2
 
 
 def _print_report(report: Report) -> None:
-    for diagnostic in report.sorted():
-        click.echo(diagnostic.format(), err=True)
+    """Errors and warnings first, then the known gaps of the sources under their own heading."""
+    listed = report.sorted()
+    for diagnostic in listed:
+        if diagnostic.severity != GAP:
+            click.echo(diagnostic.format(), err=True)
+    gaps = [d for d in listed if d.severity == GAP]
+    if gaps:
+        click.echo(f"Lacunes connues des sources ({len(gaps)}), signalées dans les données, à combler dès que possible :", err=True)
+        for diagnostic in gaps:
+            click.echo(diagnostic.format(), err=True)
+
+
+def _counts(report: Report) -> str:
+    text = f"{_plural(len(report.warnings), 'avertissement')}"
+    if report.gaps:
+        text += f", {_plural(len(report.gaps), 'lacune')} connue{'s' if len(report.gaps) > 1 else ''}"
+    return text
 
 
 def _plural(count: int, word: str) -> str:
@@ -46,9 +61,8 @@ class _Runner:
             sys.exit(EXIT_USAGE)
         except ProjectError as exc:
             _print_report(exc.report)
-            errors, warnings = len(exc.report.errors), len(exc.report.warnings)
             click.echo(
-                f"siad : {_plural(errors, 'erreur')}, {_plural(warnings, 'avertissement')} ; rien n'a été écrit.",
+                f"siad : {_plural(len(exc.report.errors), 'erreur')}, {_counts(exc.report)} ; rien n'a été écrit.",
                 err=True,
             )
             sys.exit(EXIT_INVALID)
@@ -106,7 +120,7 @@ def build(run: _Runner, source: Path, out: Path | None, base_url: str | None, st
         _print_report(result.report)
         seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
         click.echo(
-            f"siad : {_plural(result.pages, 'page')}, {_plural(len(result.report.warnings), 'avertissement')}, "
+            f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, "
             f"0 erreur ; site écrit dans {target} en {seconds} s"
         )
 
@@ -123,7 +137,7 @@ def check(run: _Runner, source: Path, strict: bool) -> None:
     def body():
         result = render_project(source, None, strict)
         _print_report(result.report)
-        click.echo(f"siad : projet valide ({_plural(result.pages, 'page')}, {_plural(len(result.report.warnings), 'avertissement')}).")
+        click.echo(f"siad : projet valide ({_plural(result.pages, 'page')}, {_counts(result.report)}).")
 
     run(body)
 

@@ -24,6 +24,14 @@ CONTACT_SCHEMA = Schema(
     },
 )
 
+OLD_FIGURES_SCHEMA = Schema(
+    "le bloc « chiffres_anciens »",
+    {
+        "millesime": Field(Integer(1950, 9999), required=True, doc="ajoutez « millesime: », l'année des chiffres que vous ne pouvez pas encore actualiser"),
+        "raison": Field(Text(), required=True, doc="ajoutez « raison: » : pourquoi ces chiffres ne peuvent pas encore être actualisés"),
+    },
+)
+
 CONFIG_SCHEMA = Schema(
     "siad.yml",
     {
@@ -39,6 +47,7 @@ CONFIG_SCHEMA = Schema(
         "contact": Field(CONTACT_SCHEMA, help="le service que le public peut contacter, affiché en pied de page"),
         "age_max_verification_mois": Field(Integer(1, 120), default=12, doc="au-delà, une fiche de lieu non vérifiée donne un avertissement"),
         "age_max_chiffres_ans": Field(Integer(1, 30), default=3, doc="au-delà, des chiffres trop anciens donnent un avertissement"),
+        "chiffres_anciens": Field(OLD_FIGURES_SCHEMA, help="des chiffres trop anciens que l'on sait ne pas pouvoir actualiser (millésime et raison) : ils sont listés comme lacune connue au lieu d'un avertissement"),
     },
 )
 
@@ -69,6 +78,7 @@ class Config:
     contact: Contact | None = None
     max_check_months: int = 12
     max_figure_years: int = 3
+    accepted_old_figures: tuple[int, str] | None = None  # (vintage, reason): stale figures listed as a known gap
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -134,6 +144,7 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         else None,
         max_check_months=values["age_max_verification_mois"],
         max_figure_years=values["age_max_chiffres_ans"],
+        accepted_old_figures=(old["millesime"], old["raison"]) if (old := values.get("chiffres_anciens")) else None,
         locs={key: values.loc_of(key) for key in CONFIG_SCHEMA.fields},
     )
 

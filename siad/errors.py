@@ -7,6 +7,7 @@ from pathlib import Path
 
 ERROR = "erreur"
 WARNING = "avertissement"
+GAP = "lacune"  # a known gap of the sources, acknowledged in the data: listed by every build, never fatal
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +55,9 @@ class Report:
     def warning(self, location: Location, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(location, message, hint, WARNING))
 
+    def gap(self, location: Location, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(location, message, hint, GAP))
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == ERROR]
@@ -61,6 +65,10 @@ class Report:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == WARNING]
+
+    @property
+    def gaps(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == GAP]
 
     @property
     def has_errors(self) -> bool:
@@ -74,7 +82,7 @@ class Report:
         )
 
     def promote_warnings(self) -> None:
-        """Strict mode: every warning becomes an error."""
+        """Strict mode: every warning becomes an error; acknowledged gaps stay listed as gaps."""
         self.diagnostics = [
             Diagnostic(d.location, d.message, d.hint, ERROR) if d.severity == WARNING else d
             for d in self.diagnostics

@@ -90,7 +90,7 @@ horaires:
       semaines_du_mois: [1, 3] # le 1er et le 3e lundi du mois…
       plages: ["09:00-12:00"]  # …seulement le matin (« plages: fermé » pour fermer)
   sur_rendez_vous: oui         # le lieu ne reçoit que sur rendez-vous
-  a_confirmer: oui             # horaires pas encore connus ou à confirmer (avertissement)
+  a_confirmer: oui             # horaires pas encore connus ou à confirmer (lacune connue)
   remarque: "Fermé pendant les vacances scolaires de Noël."
 ```
 

@@ -21,16 +21,54 @@ def test_hours_table_on_point_pages(project: Path, tmp_path: Path):
     assert "Accueil sur rendez-vous uniquement" in bellerive
 
 
-def test_the_default_project_warns_only_of_real_gaps_of_its_source(project: Path, tmp_path: Path):
-    result = run("build", "--source", project, "--out", tmp_path / "out")
-    assert result.exit_code == 0
-    warnings = [line for line in result.stderr.splitlines() if ": avertissement : " in line]
-    assert len(warnings) == 4, warnings
-    assert sum("sont à confirmer" in line for line in warnings) == 2  # Allier Habitat, France Services Vichy
-    assert sum("chiffres de 2022" in line and "plus de 3 ans" in line for line in warnings) == 2  # RPLS, AURA HLM
-    strict = run("build", "--strict", "--source", project, "--out", tmp_path / "strict")
-    assert strict.exit_code == 1
-    assert not (tmp_path / "strict").exists()
+def test_the_default_project_passes_strict_and_lists_the_real_gaps_of_its_source(project: Path, tmp_path: Path):
+    result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert ": avertissement : " not in result.stderr and ": erreur : " not in result.stderr
+    assert "0 avertissement, 4 lacunes connues, 0 erreur" in result.stdout
+    assert "Lacunes connues des sources (4)" in result.stderr
+    gaps = [line for line in result.stderr.splitlines() if ": lacune : " in line]
+    assert [line.split(": lacune : ")[0] for line in gaps] == [
+        "data/bailleurs.yml:13:12",  # SDES, RPLS 2022 (first of 12 places)
+        "data/chiffres/tableaux.yml:253:16",  # AURA HLM 2022 (first of 4 places)
+        "data/lieux/allier-habitat.yml:10:3",
+        "data/lieux/france-services-vichy.yml:23:3",
+    ]
+    assert "les horaires de « Allier Habitat » sont à confirmer" in gaps[2]
+    assert "chiffres de 2022 (SDES, RPLS 2022) : plus de 3 ans ; ce sont les chiffres les plus récents que publie le PPGDID 2024-2029" in gaps[0]
+
+
+def test_old_figures_are_warnings_unless_their_vintage_is_declared_in_siad_yml(project: Path, tmp_path: Path):
+    config = project / "siad.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  millesime: 2022\n", "  millesime: 2021\n"), encoding="utf-8")
+    result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "data/bailleurs.yml:13:12: erreur : chiffres de 2022 (SDES, RPLS 2022) : plus de 3 ans" in result.stderr
+    assert "déclarez-le dans siad.yml avec « chiffres_anciens: »" in result.stderr
+    assert not (tmp_path / "out").exists()
+    plain = run("build", "--source", project, "--out", tmp_path / "out")
+    assert plain.exit_code == 0 and "2 avertissements, 2 lacunes connues, 0 erreur" in plain.stdout
+
+    config.write_text(text.replace("  raison: ", "  raisons: "), encoding="utf-8")
+    broken = run("check", "--source", project)
+    assert broken.exit_code == 1
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("  raison: "))
+    assert f"siad.yml:{line}:3: erreur : " in broken.stderr and "« raison »" in broken.stderr
+
+
+def test_hours_to_be_confirmed_of_any_point_are_a_gap_not_a_failure(project: Path, tmp_path: Path):
+    point = project / "data" / "lieux" / "evolea.yml"
+    text = point.read_text(encoding="utf-8")
+    start = text.index("horaires:")
+    end = next((i for i in range(start + 1, len(text)) if text[i - 1] == "\n" and text[i] not in " #\n"), len(text))
+    point.write_text(text[:start] + "horaires:\n  a_confirmer: oui\n" + text[end:], encoding="utf-8")
+    result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "lacune : les horaires de « Evoléa » sont à confirmer" in result.stderr
+    assert "5 lacunes connues" in result.stdout
+    page = (tmp_path / "out" / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
+    assert "Horaires pas encore connus" in page
 
 
 def test_a_record_not_checked_for_a_year_is_a_warning(project: Path, tmp_path: Path, monkeypatch):
@@ -110,10 +148,6 @@ verifie_le: 2026-10-01
         encoding="utf-8",
     )
     result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
-    # strict still fails on the default project's own hours « à confirmer », and only on them
-    errors = [line for line in result.stderr.splitlines() if ": erreur : " in line]
-    assert errors and all("sont à confirmer" in line for line in errors), result.stderr
-    result = run("build", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "chiffres de 2022" not in result.stderr  # age_max_chiffres_ans: 5 was read
     page = (tmp_path / "out" / "lieux" / "complet" / "index.html").read_text(encoding="utf-8")

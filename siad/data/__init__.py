@@ -47,6 +47,7 @@ class Freshness:
     today: dt.date
     max_check_months: int = 12
     max_figure_years: int = 3
+    accepted_old_figures: tuple[int, str] | None = None  # (vintage, reason): listed as a known gap
 
 
 def load_data(root: Path, report: Report, siren: str | None = None, freshness: Freshness | None = None) -> SiteData:
@@ -68,7 +69,8 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
         data.levels = levels_from(levels, report)
     data.documents = load_documents(root, base, report)
     data.figures = load_figures(
-        root, report, data.communes, freshness.today if freshness else None, freshness.max_figure_years if freshness else 3
+        root, report, data.communes, freshness.today if freshness else None, freshness.max_figure_years if freshness else 3,
+        freshness.accepted_old_figures if freshness else None,
     )
     grid_path = base / "cotation.yml"
     if grid_path.is_file():

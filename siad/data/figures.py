@@ -189,20 +189,27 @@ class Figures:
         return sum(c.get("parc_total") or 0 for c in stocks) if stocks else None
 
 
-def load_figures(root: Path, report: Report, communes: dict[str, Commune], today: dt.date | None, max_age_years: int = 3) -> Figures:
+def load_figures(
+    root: Path, report: Report, communes: dict[str, Commune], today: dt.date | None, max_age_years: int = 3,
+    accepted_old: tuple[int, str] | None = None,
+) -> Figures:
     """Read ``data/chiffres/`` and ``data/bailleurs.yml``; ``communes``: the territory's members.
 
     A figure set is stale when ``today.year - millesime > max_age_years``: a warning (promoted by
-    the caller under --strict), one per source and vintage. A vintage before 1950 or after
-    ``today`` is an error. ``today=None`` skips both date checks (no clock is read here)."""
-    return _Loader(root, report, communes, today, max_age_years).load()
+    the caller under --strict), one per source and vintage, or a known gap when ``accepted_old``
+    (vintage, reason, from siad.yml « chiffres_anciens ») names that vintage. A vintage before 1950
+    or after ``today`` is an error. ``today=None`` skips both date checks (no clock is read here)."""
+    return _Loader(root, report, communes, today, max_age_years, accepted_old).load()
 
 
 class _Loader:
-    def __init__(self, root: Path, report: Report, communes: dict[str, Commune], today: dt.date | None, max_age_years: int):
+    def __init__(
+        self, root: Path, report: Report, communes: dict[str, Commune], today: dt.date | None, max_age_years: int,
+        accepted_old: tuple[int, str] | None = None,
+    ):
         self.errors_at_start = len(report.errors)
         self.root, self.report, self.communes = root, report, communes
-        self.today, self.max_age = today, max_age_years
+        self.today, self.max_age, self.accepted_old = today, max_age_years, accepted_old
         self.figures = Figures()
         self.territory: Record | None = None
         self.territory_sets: dict[str, FigureSet] = {}
@@ -217,10 +224,13 @@ class _Loader:
         for (source, year), locs in self.stale.items():  # one warning per source, not per table
             first, *others = sorted(locs)
             more = f" ; même millésime à {len(others)} autre(s) endroit(s) : " + ", ".join(map(str, others[:3])) + (" …" if len(others) > 3 else "") if others else ""
-            self.report.warning(
-                first, f"chiffres de {year} ({source}) : plus de {self.max_age} ans",
-                "mettez-les à jour avec la dernière édition de la source" + more,
-            )
+            if self.accepted_old and self.accepted_old[0] == year:
+                self.report.gap(first, f"chiffres de {year} ({source}) : plus de {self.max_age} ans ; {self.accepted_old[1]}", "remplacez-les dès qu'une source plus récente est disponible, puis retirez « chiffres_anciens » de siad.yml" + more)
+            else:
+                self.report.warning(
+                    first, f"chiffres de {year} ({source}) : plus de {self.max_age} ans",
+                    "mettez-les à jour avec la dernière édition de la source ; si aucune n'est disponible, déclarez-le dans siad.yml avec « chiffres_anciens: » (millesime, raison)" + more,
+                )
         return self.figures
 
     def _load(self) -> None:

@@ -171,10 +171,10 @@ def _commune_hint(name: str | None, data: SiteData) -> str:
 
 
 def check_point_freshness(points: list[Point], report: Report, today: dt.date, max_months: int) -> None:
-    """Warnings for what staff must still confirm: hours to be confirmed, records not checked for too long."""
+    """What staff must still confirm: hours to be confirmed (a gap), missing hours and records not checked for too long (warnings)."""
     for point in points:
         if point.hours is not None and point.hours.to_be_confirmed:
-            report.warning(
+            report.gap(  # staff wrote « a_confirmer: oui »: an acknowledged gap, listed, never fatal
                 point.locs["horaires"],
                 f"les horaires de « {point.name} » sont à confirmer",
                 "renseignez-les dès qu'ils sont connus, puis retirez « a_confirmer: oui »",
