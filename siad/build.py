@@ -11,8 +11,9 @@ from pathlib import Path
 from .config import load_config
 from .content import load_content
 from .data import Freshness, load_data
-from .errors import ProjectError, Report
+from .errors import Location, ProjectError, Report
 from .model import build_site
+from .publication import check_publication
 from .render import Renderer
 from .theme import Theme
 from .writer import check_output_dir, write_site
@@ -39,6 +40,11 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     theme = Theme(config, report)
     freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years, config.accepted_old_figures)
     data = load_data(root, report, config.siren, freshness)
+    contact = config.contact
+    check_publication(
+        config.publication, bool(contact and (contact.email or contact.phone)), config.base_url is not None,
+        freshness.today, lambda key: config.locs.get(key, Location("siad.yml", 1, 1)), report,
+    )
     sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report)

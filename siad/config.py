@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import reference
 from .errors import Location, Report, UsageProblem
 from .schema import INVALID, SIREN, Email, Field, Integer, Phone, PhoneNumber, Schema, Text, Url
+from .publication import PUBLICATION_FIELDS, Publication, publication_from
 from .yamlsource import load_yaml_file
 
 CONFIG_FILE = "siad.yml"
@@ -47,6 +48,7 @@ CONFIG_SCHEMA = Schema(
         "contact": Field(CONTACT_SCHEMA, help="le service que le public peut contacter, affiché en pied de page"),
         "age_max_verification_mois": Field(Integer(1, 120), default=12, doc="au-delà, une fiche de lieu non vérifiée donne un avertissement"),
         "age_max_chiffres_ans": Field(Integer(1, 30), default=3, doc="au-delà, des chiffres trop anciens donnent un avertissement"),
+        **PUBLICATION_FIELDS,
         "chiffres_anciens": Field(OLD_FIGURES_SCHEMA, help="des chiffres trop anciens que l'on sait ne pas pouvoir actualiser (millésime et raison) : ils sont listés comme lacune connue au lieu d'un avertissement"),
     },
 )
@@ -79,6 +81,7 @@ class Config:
     max_check_months: int = 12
     max_figure_years: int = 3
     accepted_old_figures: tuple[int, str] | None = None  # (vintage, reason): stale figures listed as a known gap
+    publication: Publication = Publication()
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -145,6 +148,7 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         max_check_months=values["age_max_verification_mois"],
         max_figure_years=values["age_max_chiffres_ans"],
         accepted_old_figures=(old["millesime"], old["raison"]) if (old := values.get("chiffres_anciens")) else None,
+        publication=publication_from(values, report),
         locs={key: values.loc_of(key) for key in CONFIG_SCHEMA.fields},
     )
 

@@ -12,7 +12,8 @@ from .errors import Location, Report
 
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
-FOOTER_URLS = ("glossaire/", "mentions-legales/", "accessibilite/")
+ACCESSIBILITY_URL = "accessibilite/"
+FOOTER_URLS = ("glossaire/", "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
 

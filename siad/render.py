@@ -8,10 +8,10 @@ from typing import Callable
 
 from .errors import Location, Report
 from .markup import LinkContext, render_markdown
-from .model import Page, Site, relative_url
+from .model import ACCESSIBILITY_URL, Page, Site, relative_url
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
-from .views import Contact, Link, point_view
+from .views import Contact, Link, point_view, site_contacts
 
 @dataclass(frozen=True)
 class SiteView:
@@ -25,6 +25,7 @@ class SiteView:
     contacts: list[Contact]
     home: str
     footer_links: list[Link]
+    accessibility: Link  # « Accessibilité : non conforme », to the statement when the page exists
 
 
 @dataclass(frozen=True)
@@ -103,17 +104,7 @@ class Renderer:
 
     def site_view(self, url: Callable[[str], str]) -> SiteView:
         config = self.site.config
-        contacts: list[Contact] = []
-        if config.contact:
-            c = config.contact
-            if c.address:
-                contacts.append(Contact("Adresse", c.address))
-            if c.phone:
-                contacts.append(Contact("Téléphone", c.phone.display, f"tel:{c.phone.uri}"))
-            if c.email:
-                contacts.append(Contact("Courriel", c.email, f"mailto:{c.email}"))
-            if c.website:
-                contacts.append(Contact("Site web", c.website, c.website))
+        contacts = site_contacts(config)
         return SiteView(
             title=config.title,
             territory=config.territory,
@@ -124,7 +115,11 @@ class Renderer:
             contact_name=config.contact.name if config.contact else None,
             contacts=contacts,
             home=url(""),
-            footer_links=[Link(page.menu_title or page.title, url(page.url)) for page in self.site.footer_pages()],
+            footer_links=[Link(page.menu_title or page.title, url(page.url)) for page in self.site.footer_pages() if page.url != ACCESSIBILITY_URL],
+            accessibility=Link(
+                f"Accessibilité : {config.publication.accessibility.state_label}",
+                url(ACCESSIBILITY_URL) if self.site.page(ACCESSIBILITY_URL) else None,
+            ),
         )
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:

@@ -14,7 +14,7 @@ from .data.documents import Documents
 from .errors import Location, Report
 from .model import POINTS_URL, Site
 from .schema import suggestion
-from .views import PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, unknown_level
+from .views import PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
 
 
 class ShortcodeError(Exception):
@@ -70,6 +70,48 @@ def _pieces(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict
     if documents is None:
         raise ShortcodeError("le bloc « pieces » a besoin du fichier data/pieces.yml", "créez-le (voir docs/donnees.md)")
     return {"documents": documents}
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    text: str | None  # None: « non renseigné »
+    href: str | None = None
+
+
+def _editeur(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    pub = site.config.publication
+    p, h = pub.publisher, pub.host
+    return {
+        "publisher": [
+            Fact("Éditeur", p.name if p else None),
+            Fact("Adresse", p.address if p else None),
+            *([Fact("Téléphone", p.phone.display, f"tel:{p.phone.uri}")] if p and p.phone else []),
+            *([Fact("Courriel", p.email, f"mailto:{p.email}")] if p and p.email else []),
+            Fact("Direction de la publication", p.director if p else None),
+        ],
+        "host": [
+            Fact("Hébergeur", h.name if h else None),
+            Fact("Adresse", h.address if h else None),
+            *([Fact("Téléphone", h.phone.display, f"tel:{h.phone.uri}")] if h and h.phone else []),
+        ],
+    }
+
+
+def _declaration(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    config = site.config
+    acc = config.publication.accessibility
+    publisher = config.publication.publisher.name if config.publication.publisher else config.territory
+    return {
+        "publisher": publisher,
+        "site_title": config.title,
+        "site_url": config.base_url,
+        "acc": acc,
+        "stated_on": french_date(acc.stated_on) if acc.stated_on else None,
+        "audit_date": french_date(acc.audit.date) if acc.audit else None,
+        "contacts": site_contacts(config),
+        "contact_name": config.contact.name if config.contact else None,
+    }
 
 
 def rule_sentences(grid: Grid) -> list[str]:
@@ -148,6 +190,8 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "delais": ((), "shortcodes/delais.html", _delais),
     "pieces": ((), "shortcodes/pieces.html", _pieces),
     "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
+    "editeur": ((), "shortcodes/editeur.html", _editeur),
+    "declaration-accessibilite": ((), "shortcodes/declaration-accessibilite.html", _declaration),
     "exemple-cotation": (("titre", "criteres", "mois", "refus", "caleol", "quartile1"), "shortcodes/exemple-cotation.html", _exemple),
 }
 

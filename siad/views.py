@@ -12,7 +12,7 @@ from .hours_view import DayRow, notices, week_table
 @dataclass(frozen=True)
 class Link:
     text: str
-    href: str
+    href: str | None  # None: text only
     current: bool = False
 
 
@@ -77,6 +77,22 @@ def place_of(point: Point) -> str | None:
     if point.commune:
         return point.commune
     return None
+
+
+def site_contacts(config) -> list[Contact]:
+    """The ways to reach the service named in siad.yml « contact »."""
+    contacts: list[Contact] = []
+    c = config.contact
+    if c:
+        if c.address:
+            contacts.append(Contact("Adresse", c.address))
+        if c.phone:
+            contacts.append(Contact("Téléphone", c.phone.display, f"tel:{c.phone.uri}"))
+        if c.email:
+            contacts.append(Contact("Courriel", c.email, f"mailto:{c.email}"))
+        if c.website:
+            contacts.append(Contact("Site web", c.website, c.website))
+    return contacts
 
 
 def phone_contacts(point: Point) -> list[Contact]:

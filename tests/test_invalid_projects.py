@@ -650,6 +650,40 @@ CASES = [
         ("n'est pas une adresse web valide",),
         hint="https://mademande03.dlauvergne.fr",
     ),
+    Case(
+        "siad-yml-accessibilite-conforme-sans-audit",
+        {"siad.yml": config() + "accessibilite:\n  etat: totalement_conforme\n  declaration_du: 2026-11-01\n"},
+        "siad.yml:11:9:",
+        ("« totalement_conforme » suppose un audit de conformité",),
+        hint="le RGAA impose « etat: non_conforme »",
+    ),
+    Case(
+        "siad-yml-accessibilite-taux-et-etat-contradictoires",
+        {"siad.yml": config() + "accessibilite:\n  etat: partiellement_conforme\n  declaration_du: 2026-11-01\n"
+         "  audit: {date: 2026-10-01, realise_par: \"Cabinet\", taux: 40}\n"},
+        "siad.yml:11:9:",
+        ("l'audit donne 40 % de critères respectés, ce qui correspond à « non_conforme », pas à « partiellement_conforme »",),
+    ),
+    Case(
+        "siad-yml-accessibilite-etat-mal-ecrit",
+        {"siad.yml": config() + "accessibilite:\n  etat: non_conformes\n  declaration_du: 2026-11-01\n"},
+        "siad.yml:11:9:",
+        ("l'une des valeurs « totalement_conforme », « partiellement_conforme », « non_conforme » est attendue ici",),
+        hint="vouliez-vous dire « non_conforme » ?",
+    ),
+    Case(
+        "siad-yml-accessibilite-taux-hors-limites",
+        {"siad.yml": config() + "accessibilite:\n  etat: non_conforme\n  declaration_du: 2026-11-01\n"
+         "  audit:\n    date: 2026-10-01\n    realise_par: \"Cabinet\"\n    taux: 140\n"},
+        "siad.yml:16:11:",
+        ("la valeur 140 est hors limites",),
+    ),
+    Case(
+        "siad-yml-editeur-sans-nom",
+        {"siad.yml": config() + "editeur:\n  adresse: \"1 place de la Mairie\"\n"},
+        "siad.yml:11:3:",
+        ("la clé obligatoire « nom » manque dans le bloc « editeur »",),
+    ),
 ]
 
 

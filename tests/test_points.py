@@ -25,14 +25,17 @@ def test_the_default_project_passes_strict_and_lists_the_real_gaps_of_its_source
     result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert ": avertissement : " not in result.stderr and ": erreur : " not in result.stderr
-    assert "0 avertissement, 4 lacunes connues, 0 erreur" in result.stdout
-    assert "Lacunes connues des sources (4)" in result.stderr
+    assert "0 avertissement, 7 lacunes connues, 0 erreur" in result.stdout
+    assert "Lacunes connues des sources (7)" in result.stderr
     gaps = [line for line in result.stderr.splitlines() if ": lacune : " in line]
     assert [line.split(": lacune : ")[0] for line in gaps] == [
         "data/bailleurs.yml:13:12",  # SDES, RPLS 2022 (first of 12 places)
         "data/chiffres/tableaux.yml:253:16",  # AURA HLM 2022 (first of 4 places)
         "data/lieux/allier-habitat.yml:10:3",
         "data/lieux/france-services-vichy.yml:23:3",
+        "siad.yml:3:1",  # the host: known only when the site is put online
+        "siad.yml:33:3",  # the multi-year accessibility plan, not in the sources
+        "siad.yml:33:3",  # the current year's action plan, not in the sources
     ]
     assert "les horaires de « Allier Habitat » sont à confirmer" in gaps[2]
     assert "chiffres de 2022 (SDES, RPLS 2022) : plus de 3 ans ; ce sont les chiffres les plus récents que publie le PPGDID 2024-2029" in gaps[0]
@@ -48,7 +51,7 @@ def test_old_figures_are_warnings_unless_their_vintage_is_declared_in_siad_yml(p
     assert "déclarez-le dans siad.yml avec « chiffres_anciens: »" in result.stderr
     assert not (tmp_path / "out").exists()
     plain = run("build", "--source", project, "--out", tmp_path / "out")
-    assert plain.exit_code == 0 and "2 avertissements, 2 lacunes connues, 0 erreur" in plain.stdout
+    assert plain.exit_code == 0 and "2 avertissements, 5 lacunes connues, 0 erreur" in plain.stdout
 
     config.write_text(text.replace("  raison: ", "  raisons: "), encoding="utf-8")
     broken = run("check", "--source", project)
@@ -66,7 +69,7 @@ def test_hours_to_be_confirmed_of_any_point_are_a_gap_not_a_failure(project: Pat
     result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "lacune : les horaires de « Evoléa » sont à confirmer" in result.stderr
-    assert "5 lacunes connues" in result.stdout
+    assert "8 lacunes connues" in result.stdout
     page = (tmp_path / "out" / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
     assert "Horaires pas encore connus" in page
 
@@ -143,7 +146,20 @@ verifie_le: 2026-10-01
         config.read_text(encoding="utf-8").replace(
             "contact:\n",
             'url: "https://logement.exemple.fr/siad/"\nage_max_verification_mois: 6\nage_max_chiffres_ans: 5\ncontact:\n'
-            '  telephone: "04 70 00 00 09"\n  courriel: "contact@exemple.fr"\n',
+            '  courriel: "contact@exemple.fr"\n',
+        ).replace('  telephone: "04 63 01 10 65"', '  telephone: "04 70 00 00 09"')
+        .replace('  directeur_publication:', '  telephone: "04 70 00 00 10"\n  courriel: "editeur@exemple.fr"\n  directeur_publication:')
+        + 'hebergeur:\n  nom: "Hébergeur Exemple"\n  adresse: "2 rue du Serveur, 75000 Paris"\n  telephone: "01 00 00 00 00"\n',
+        encoding="utf-8",
+    )
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "  etat: non_conforme\n",
+            "  etat: partiellement_conforme\n  audit:\n    date: 2026-06-01\n    realise_par: \"Cabinet Exemple\"\n    taux: 72\n"
+            "    referentiel: \"RGAA 4.1.2\"\n  non_conformites: [\"Le plan de situation n'a pas d'alternative.\"]\n"
+            "  derogations: [\"Les anciens comptes rendus numérisés.\"]\n"
+            "  schema_pluriannuel: \"https://www.exemple.fr/schema\"\n  plan_action: \"https://www.exemple.fr/plan-2026\"\n",
         ),
         encoding="utf-8",
     )
@@ -171,3 +187,16 @@ verifie_le: 2026-10-01
         assert text in page, text
     home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="tel:+33470000009"' in home and 'href="mailto:contact@exemple.fr"' in home
+    assert '<a href="accessibilite/">Accessibilité : partiellement conforme</a>' in home
+    legal = (tmp_path / "out" / "mentions-legales" / "index.html").read_text(encoding="utf-8")
+    for text in ("Hébergeur Exemple", "2 rue du Serveur, 75000 Paris", 'href="tel:+33100000000"', 'href="mailto:editeur@exemple.fr"', 'href="tel:+33470000010"'):
+        assert text in legal, text
+    assert "non renseigné" not in legal
+    statement = (tmp_path / "out" / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    for text in (
+        "est <strong>partiellement conforme</strong>", "version RGAA 4.1.2", "Cabinet Exemple le 1er juin 2026", "<strong>72 %</strong>",
+        "Le plan de situation n&#39;a pas d&#39;alternative.", "Les anciens comptes rendus numérisés.",
+        'href="https://www.exemple.fr/schema"', 'href="https://www.exemple.fr/plan-2026"', "(https://logement.exemple.fr/siad/)",
+    ):
+        assert text in statement, text
+    assert "non renseigné" not in statement
