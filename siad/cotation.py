@@ -80,7 +80,9 @@ class Counting:
             return "tous les critères se cumulent"
         if self.mode == BEST and self.n != 1:
             return f"les {self.n} critères qui rapportent le plus de points comptent"
-        return "seul compte le critère qui rapporte le plus de points"
+        if self.mode == BEST:
+            return "seul compte le critère qui rapporte le plus de points"
+        return "un seul critère est retenu"
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,9 @@ def _family_lines(family: Family, chosen: list[Criterion]) -> list[Line]:
         keep = family.counting.n or 0
     elif family.counting.mode == SINGLE:
         keep = 1
-    if keep == 1:
+    if family.counting.mode == SINGLE:
+        why = f"dans « {family.name} », un seul critère est retenu (ici, celui qui rapporte le plus de points)"
+    elif keep == 1:
         why = f"dans « {family.name} », seul compte le critère qui rapporte le plus de points"
     else:
         why = f"au-delà des {keep} {family.criteria_noun} qui rapportent le plus de points"
@@ -275,7 +279,7 @@ def _family_lines(family: Family, chosen: list[Criterion]) -> list[Line]:
         else:
             lines.append(_criterion_line(c, 0, IGNORED, f"non compté : {why}"))
     for c in unscored:
-        lines.append(_criterion_line(c, 0, NOT_SCORED, "non coté : la grille ne donne pas de points pour ce critère"))
+        lines.append(_criterion_line(c, 0, NOT_SCORED, "non coté : la grille publiée ne donne pas de points pour ce critère"))
     return lines
 
 

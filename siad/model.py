@@ -9,6 +9,7 @@ from .config import Config
 from .content import SourcePage, StaticFile
 from .data import Point, SiteData
 from .errors import Location, Report
+from .french import of
 
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
@@ -98,7 +99,11 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
                 title=point.name,
                 template="lieu.html",
                 source=point.source,
-                description=f"Adresse et contacts de {point.name}, lieu d'accueil des demandeurs de logement social.",
+                description=(
+                    f"Adresse, contacts et horaires {of(point.name)}, lieu d'accueil des demandeurs de logement social."
+                    if point.address or point.phones or point.email or point.website
+                    else f"{point.name}, lieu d'accueil des demandeurs de logement social : ce que le plan partenarial en publie."
+                ),
                 point=point,
             )
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import reference
 from .errors import UsageProblem
+from .french import of
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
 DEFAULT_TERRITORY = "Mon territoire"
@@ -47,7 +48,7 @@ def create_project(directory: Path, territory: str | None = None, siren: str | N
 
 def _communes_file(epci: reference.OfficialEpci) -> str:
     lines = [
-        f"# Communes membres de {epci.name} (EPCI {epci.siren}).",
+        f"# Communes membres {of(epci.name)} (EPCI {epci.siren}).",
         f"# Source : {reference.SOURCE}.",
         "communes:",
     ]

@@ -12,6 +12,7 @@ from typing import Callable
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
+from .french import of
 from .model import POINTS_URL, Site
 from .schema import suggestion
 from .views import PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
@@ -27,7 +28,7 @@ class ShortcodeError(Exception):
 @dataclass(frozen=True)
 class CriterionRow:
     label: str
-    points: str  # « 30 » or « non coté »
+    points: str  # « 30 » or « non publiés » (the published grid leaves the cell empty)
     priority: bool
     manual: bool
 
@@ -37,6 +38,7 @@ class FamilyView:
     name: str
     rule: str
     rows: list[CriterionRow]
+    has_priority: bool  # the source marks priority criteria (*) in this family
 
 
 def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
@@ -104,6 +106,7 @@ def _declaration(site: Site, args: dict[str, str], url: Callable[[str], str]) ->
     publisher = config.publication.publisher.name if config.publication.publisher else config.territory
     return {
         "publisher": publisher,
+        "publisher_of": of(publisher),
         "site_title": config.title,
         "site_url": config.base_url,
         "acc": acc,
@@ -148,7 +151,8 @@ def _grille(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict
         FamilyView(
             family.name,
             family.counting.describe(),
-            [CriterionRow(c.label, "non coté" if c.points is None else str(c.points), c.priority, c.manual) for c in family.criteria],
+            [CriterionRow(c.label, "non publiés" if c.points is None else str(c.points), c.priority, c.manual) for c in family.criteria],
+            any(c.priority for c in family.criteria),
         )
         for family in grid.families
     ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .data import Level, Point, SiteData
 from .data.points import ACCESS_MODE_LABELS
+from .french import of
 from .hours_view import DayRow, notices, week_table
 
 
@@ -50,6 +51,7 @@ class PointGroup:
 @dataclass(frozen=True)
 class PointView:
     name: str
+    of_name: str  # « d'Evoléa », « de Vichy Habitat »
     organisation: str | None
     level: LevelView | None
     address_lines: list[str]
@@ -126,6 +128,7 @@ def point_view(point: Point, data: SiteData) -> PointView:
     level = data.levels.get(point.level)
     return PointView(
         name=point.name,
+        of_name=of(point.name),
         organisation=point.organisation if point.organisation and point.organisation != point.name else None,
         level=level_view(level) if level else unknown_level(point.level),
         address_lines=lines,
@@ -169,8 +172,8 @@ def delay_views(territory) -> list[Contact]:
         Contact("Enregistrement d'une demande déposée à un guichet", _delay(territory.registration_days, "jour", "au plus tard {}")),
         Contact("Rendez-vous après l'enregistrement, si vous le souhaitez", _delay(territory.reception_days, "jour", "dans les {}")),
         Contact("Délai anormalement long fixé par le préfet", _delay(territory.abnormal_delay_months, "mois")),
-        Contact("Préavis de renouvellement par courrier", _delay(renewal.notice_by_post_months, "mois", "{} avant la date anniversaire")),
-        Contact("Préavis de renouvellement par courriel", _delay(renewal.notice_by_email_months, "mois", "{} avant la date anniversaire")),
+        Contact("Préavis de radiation, par courrier", _delay(renewal.notice_by_post_months, "mois", "au plus tard {} avant la date anniversaire")),
+        Contact("Préavis de radiation, par courriel", _delay(renewal.notice_by_email_months, "mois", "{} avant la date anniversaire")),
         Contact("Radiation d'une demande non renouvelée", _delay(renewal.radiation_months, "mois", "{} après la date anniversaire")),
         Contact("Réactivation possible après la radiation", _delay(renewal.reactivation_months, "mois", "pendant {}")),
         Contact("Suppression d'une demande radiée", _delay(renewal.deletion_months, "mois", "{} après la radiation")),

@@ -161,7 +161,7 @@ def test_case_05_two_housing_criteria_only_one_counts(vichy):
     # logement actuel: chez_un_particulier 40 counts, locataire_prive 20 ignored ; seniority 3 → 3 ; total 43
     r = run(vichy, "locataire_prive", "chez_un_particulier", months=3)
     assert statuses(r) == [("chez_un_particulier", 40, COUNTED), ("locataire_prive", 0, IGNORED)]
-    assert "seul compte" in line(r, CRITERION, "locataire_prive").detail
+    assert "un seul critère est retenu (ici, celui qui rapporte le plus de points)" in line(r, CRITERION, "locataire_prive").detail
     assert r.total == 43
     assert r.priority_criteria == ("chez_un_particulier",)
 

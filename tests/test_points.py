@@ -12,7 +12,7 @@ def test_hours_table_on_point_pages(project: Path, tmp_path: Path):
     result = run("build", "--source", project, "--out", out)
     assert result.exit_code == 0, result.output
     adil = (out / "lieux" / "adil03" / "index.html").read_text(encoding="utf-8")
-    assert "<caption>Horaires d'ouverture de ADIL03</caption>" in adil
+    assert "<caption>Horaires d'ouverture d&#39;ADIL03</caption>" in adil
     assert "Le 1er et le 3e lundi du mois : 9 h – 12 h uniquement" in adil
     assert "9 h – 17 h (permanence téléphonique)" in adil
     cdc = (out / "lieux" / "cdc-habitat" / "index.html").read_text(encoding="utf-8")

@@ -28,12 +28,16 @@ def test_grid_page_lists_every_criterion_with_its_points(built: Path):
     rows = re.findall(r'<th scope="row">([^<]+?)(?: <span class="manual">\(saisi par le guichet\)</span>)?</th>\s*<td>([^<]+)</td>', html)
     shown = {label.replace("&#39;", "'"): points for label, points in rows}
     for criterion in grid.criteria().values():
-        expected = "non coté" if criterion.points is None else str(criterion.points)
+        expected = "non publiés" if criterion.points is None else str(criterion.points)
         assert shown.get(criterion.label) == expected, criterion.label
     assert "Ancienneté de la demande : 1 point(s) par mois, sans plafond." in html
     assert "le total est multiplié par 1,1 (+10 %)" in html
     assert len(rows) == len(grid.criteria())
     assert html.count('class="manual"') == sum(c.manual for c in grid.criteria().values())
+    # the priority column only where the source marks priority criteria (*): no « non » next to DALO
+    starred = [f for f in grid.families if any(c.priority for c in f.criteria)]
+    assert 0 < len(starred) < len(grid.families)
+    assert html.count("Priorité au sens du code de la construction</th>") == len(starred)
 
 
 def test_worked_examples_agree_with_the_cotation_function(built: Path):
