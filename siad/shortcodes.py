@@ -12,6 +12,7 @@ from typing import Callable
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
+from .figure_views import commune_stock_table, key_figures, table_view
 from .french import of
 from .model import POINTS_URL, Site
 from .schema import suggestion
@@ -117,6 +118,29 @@ def _declaration(site: Site, args: dict[str, str], url: Callable[[str], str]) ->
     }
 
 
+def _chiffres_cles(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    figures = key_figures(site.data.figures)
+    if not figures:
+        raise ShortcodeError("le bloc « chiffres-cles » a besoin du fichier data/chiffres/territoire.yml", "créez-le (voir docs/donnees.md)")
+    return {"figures": figures}
+
+
+def _tableau(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    tables = site.data.figures.tables
+    key = args.get("cle", "")
+    if key not in tables:
+        hint = suggestion(key, sorted(tables)) if key else None
+        raise ShortcodeError(f"tableau « {key} » inconnu", hint or "tableaux de data/chiffres/tableaux.yml : " + ", ".join(sorted(tables)))
+    return {"table": table_view(tables[key])}
+
+
+def _parc_communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    table = commune_stock_table(site.data.figures, len(site.data.communes))
+    if table is None:
+        raise ShortcodeError("le bloc « parc-communes » a besoin des chiffres par commune (data/chiffres/communes.yml ou .csv)", "créez-les (voir docs/donnees.md)")
+    return {"table": table}
+
+
 def rule_sentences(grid: Grid) -> list[str]:
     """The grid's global rules in French, as the cotation page states them."""
     rules = grid.rules
@@ -195,6 +219,9 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "pieces": ((), "shortcodes/pieces.html", _pieces),
     "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
     "editeur": ((), "shortcodes/editeur.html", _editeur),
+    "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
+    "tableau": (("cle",), "shortcodes/tableau.html", _tableau),
+    "parc-communes": ((), "shortcodes/tableau.html", _parc_communes),
     "declaration-accessibilite": ((), "shortcodes/declaration-accessibilite.html", _declaration),
     "exemple-cotation": (("titre", "criteres", "mois", "refus", "caleol", "quartile1"), "shortcodes/exemple-cotation.html", _exemple),
 }

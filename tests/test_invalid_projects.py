@@ -486,6 +486,13 @@ CASES = [
         ("niveau « 5 » inconnu",),
     ),
     Case(
+        "bloc-de-donnees-tableau-inconnu",
+        {"content/lieux/index.md": page(['titre: "Les lieux d\'accueil"', 'description: "Les lieux."'], ["Texte.", "", "{{< tableau cle=parc-bailleur >}}"])},
+        "content/lieux/index.md:7:1:",
+        ("tableau « parc-bailleur » inconnu",),
+        hint="vouliez-vous dire « parc-bailleurs » ?",
+    ),
+    Case(
         "bloc-de-donnees-argument-inconnu",
         {"content/lieux/index.md": page(['titre: "Les lieux d\'accueil"', 'description: "Les lieux."'], ["Texte.", "", "{{< niveaux tri=nom >}}"])},
         "content/lieux/index.md:7:1:",
