@@ -12,6 +12,7 @@ from .config import load_config
 from .content import load_content
 from .data import Freshness, load_data
 from .errors import Location, ProjectError, Report
+from .linkcheck import check_links
 from .model import build_site
 from .publication import check_publication
 from .render import Renderer
@@ -50,6 +51,8 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     site = build_site(config, data, sources, static, report)
     _stop_on_errors(report, strict)
     files = Renderer(site, theme, report).render_all()
+    if not report.has_errors:
+        check_links(files, {page.output: page.source for page in site.pages}, config.base_path, report)
     _stop_on_errors(report, strict, final=True)
     return BuildResult(report, files, time.perf_counter() - started)
 

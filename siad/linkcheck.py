@@ -1,0 +1,83 @@
+"""Every internal link and anchor of the built site resolves: checked on the rendered files, before writing.
+
+A broken ``href``/``src`` or an unknown ``#fragment`` is a warning (an error under --strict),
+located at the source of the page that contains it. External links (``https:``, ``mailto:``,
+``tel:``…) are not fetched: the build never goes on the network.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from .errors import Location, Report
+
+_LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src", "audio": "src", "video": "src"}
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []  # (url, line in the built file)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"])
+        wanted = _LINK_ATTRIBUTES.get(tag)
+        if wanted and values.get(wanted) is not None:
+            self.links.append((values[wanted], self.getpos()[0]))
+
+
+def _parse(data: bytes) -> _Collector:
+    collector = _Collector()
+    collector.feed(data.decode("utf-8", errors="replace"))
+    collector.close()
+    return collector
+
+
+def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> str:
+    """The output file a link's path designates, as a key of ``files`` (may not exist)."""
+    if path.startswith("/"):
+        if not path.startswith(base_path):
+            return path  # outside the site: never in ``files``
+        resolved = path[len(base_path):]
+    else:
+        resolved = posixpath.join(posixpath.dirname(page), path)
+    resolved = posixpath.normpath(resolved) if resolved else ""
+    if resolved in (".", ""):
+        resolved = ""
+    if resolved.startswith("../"):
+        return "../"  # above the site root
+    if path.endswith("/") or resolved == "" or (resolved not in files and resolved + "/index.html" in files):
+        return posixpath.join(resolved, "index.html") if resolved else "index.html"
+    return resolved
+
+
+def check_links(files: dict[str, bytes], sources: dict[str, str], base_path: str, report: Report) -> int:
+    """Report every internal link or anchor of the HTML ``files`` that does not resolve; returns the number checked.
+
+    ``sources``: output path → the project file the page comes from (for the message);
+    ``base_path``: the site's path on its server (« / » or « /siad/ »), for root-relative links."""
+    parsed = {name: _parse(data) for name, data in files.items() if name.endswith(".html")}
+    checked = 0
+    for page, collected in sorted(parsed.items()):
+        seen: set[str] = set()
+        for url, line in collected.links:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url in seen:
+                continue
+            seen.add(url)
+            checked += 1
+            path, fragment = unquote(parts.path), unquote(parts.fragment)
+            target = page if not path else _target(page, path, base_path, files)
+            where = Location(sources.get(page, page))
+            if target not in files:
+                report.warning(where, f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
+            elif fragment and target in parsed and fragment not in parsed[target].ids:
+                report.warning(where, f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
+    return checked

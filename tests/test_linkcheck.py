@@ -1,0 +1,53 @@
+"""Internal links and anchors of the built site: checked by siad build, an error under --strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run, tree_hashes
+
+from siad.errors import Report
+from siad.linkcheck import check_links
+
+
+def _check(files: dict[str, str], base: str = "/") -> list[str]:
+    report = Report()
+    check_links({k: v.encode() for k, v in files.items()}, {}, base, report)
+    return [d.message for d in report.diagnostics]
+
+
+def test_resolving_links_pass_and_each_kind_of_break_is_reported():
+    page = '<h2 id="haut">Haut</h2><a href="#haut">a</a><a href="../">b</a><a href="../autre/#bas">c</a><img src="../img.png" alt="">'
+    ok = {"index.html": '<a href="a/">a</a><a href="a/index.html#haut">a</a>', "a/index.html": page, "autre/index.html": '<p id="bas"></p>', "img.png": ""}
+    assert _check(ok) == []
+    broken = {
+        "index.html": '<a href="absente/">x</a><a href="a/#nulle-part">y</a><a href="https://exemple.fr/x">externe</a><a href="mailto:a@b.fr">m</a>',
+        "a/index.html": '<img src="../../hors-site.png" alt=""><link rel="stylesheet" href="../style.css"><a href="#">haut</a>',
+    }
+    messages = _check(broken)
+    assert len(messages) == 4, messages
+    assert any("« absente/ » ne mène à aucun fichier du site" in m for m in messages)
+    assert any("« a/#nulle-part » : la page a/index.html n'a pas d'élément id=\"nulle-part\"" in m for m in messages)
+    assert any("« ../../hors-site.png »" in m for m in messages) and any("« ../style.css »" in m for m in messages)
+
+
+def test_root_relative_links_of_the_404_page_use_the_base_path():
+    files = {"404.html": '<a href="/siad/">accueil</a><a href="/siad/lieux/">lieux</a><a href="/siad/perdu/">x</a>', "index.html": "", "lieux/index.html": ""}
+    messages = _check(files, "/siad/")
+    assert len(messages) == 1 and "« /siad/perdu/ »" in messages[0]
+
+
+def test_a_broken_anchor_in_a_page_fails_strict_and_leaves_the_site_untouched(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    before = tree_hashes(out)
+    page = project / "content" / "glossaire.md"
+    page.write_text(page.read_text(encoding="utf-8") + '\nVoir [la cotation](cotation.md#rubrique-absente) et <a href="../nulle-part/">ceci</a>.\n', encoding="utf-8")
+    strict = run("build", "--strict", "--source", project, "--out", out)
+    assert strict.exit_code == 1
+    assert "content/glossaire.md: erreur : ancre inconnue dans la page glossaire/index.html" in strict.stderr
+    assert "« ../cotation/#rubrique-absente » : la page cotation/index.html n'a pas d'élément id=\"rubrique-absente\"" in strict.stderr
+    assert "« ../nulle-part/ » ne mène à aucun fichier du site" in strict.stderr
+    assert tree_hashes(out) == before
+    plain = run("build", "--source", project, "--out", out)
+    assert plain.exit_code == 0 and "2 avertissements" in plain.stdout
