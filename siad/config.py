@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import reference
 from .errors import Location, Report, UsageProblem
 from .schema import INVALID, SIREN, Email, Field, Integer, Phone, PhoneNumber, Schema, Text, Url
+from .colours import COLOURS_SCHEMA, Colours, colours_from
 from .publication import PUBLICATION_FIELDS, Publication, publication_from
 from .yamlsource import load_yaml_file
 
@@ -49,6 +50,7 @@ CONFIG_SCHEMA = Schema(
         "age_max_verification_mois": Field(Integer(1, 120), default=12, doc="au-delà, une fiche de lieu non vérifiée donne un avertissement"),
         "age_max_chiffres_ans": Field(Integer(1, 30), default=3, doc="au-delà, des chiffres trop anciens donnent un avertissement"),
         **PUBLICATION_FIELDS,
+        "couleurs": Field(COLOURS_SCHEMA, help="les couleurs du site (mode clair et mode sombre), vérifiées contre les contrastes WCAG"),
         "chiffres_anciens": Field(OLD_FIGURES_SCHEMA, help="des chiffres trop anciens que l'on sait ne pas pouvoir actualiser (millésime et raison) : ils sont listés comme lacune connue au lieu d'un avertissement"),
     },
 )
@@ -82,6 +84,7 @@ class Config:
     max_figure_years: int = 3
     accepted_old_figures: tuple[int, str] | None = None  # (vintage, reason): stale figures listed as a known gap
     publication: Publication = Publication()
+    colours: Colours | None = None  # None: the theme's own colours
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -149,6 +152,7 @@ def load_config(root: Path, report: Report, base_url: str | None = None) -> Conf
         max_figure_years=values["age_max_chiffres_ans"],
         accepted_old_figures=(old["millesime"], old["raison"]) if (old := values.get("chiffres_anciens")) else None,
         publication=publication_from(values, report),
+        colours=colours_from(colours, {k: colours.loc_of(k) for k in colours}, report) if (colours := values.get("couleurs")) else None,
         locs={key: values.loc_of(key) for key in CONFIG_SCHEMA.fields},
     )
 

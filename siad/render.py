@@ -57,7 +57,7 @@ class Renderer:
                 self.report.error(exc.location, exc.message, exc.hint)
                 break  # the same template error would repeat on every page
         for logical, asset in sorted(self.theme.assets.items()):
-            out[asset.output] = asset.source.read_bytes()
+            out[asset.output] = asset.read()
         for item in self.site.static_files:
             out[item.url] = item.source.read_bytes()
         return out
@@ -92,6 +92,7 @@ class Renderer:
             "point": point_view(page.point, self.site.data) if page.point else None,
             "url": url,
             "asset": lambda logical: url(self.theme.asset_output(logical)),
+            "has_asset": lambda logical: logical in self.theme.assets,
         }
         return self.theme.render(page.template, context)
 
