@@ -14,7 +14,8 @@ from .french import of
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
 ACCESSIBILITY_URL = "accessibilite/"
-FOOTER_URLS = ("glossaire/", "mentions-legales/", ACCESSIBILITY_URL)
+SITEMAP_URL = "plan-du-site/"
+FOOTER_URLS = (SITEMAP_URL, "glossaire/", "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
 
@@ -107,6 +108,8 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
                 point=point,
             )
         )
+    if not any(p.url == SITEMAP_URL for p in pages):
+        pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
     pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))
     _check_collisions(pages, static, report)
     return Site(config, data, pages, static)
@@ -123,6 +126,11 @@ def _default_points_index() -> Page:
         description="Où s'informer et déposer sa demande de logement social.",
         markdown=src,
     )
+
+
+def _generated_page(url: str, title: str, description: str, body: str) -> Page:
+    src = SourcePage(source="(siad)", url=url, title=title, body=body, body_line=1)
+    return Page(url=url, title=title, template="page.html", source=src.source, description=description, markdown=src)
 
 
 def _check_collisions(pages: list[Page], static: list[StaticFile], report: Report) -> None:

@@ -14,9 +14,9 @@ from .data.documents import Documents
 from .errors import Location, Report
 from .figure_views import commune_stock_table, key_figures, table_view
 from .french import of
-from .model import POINTS_URL, Site
+from .model import POINTS_URL, SITEMAP_URL, Site
 from .schema import suggestion
-from .views import PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
+from .views import Link, PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
 
 
 class ShortcodeError(Exception):
@@ -141,6 +141,30 @@ def _parc_communes(site: Site, args: dict[str, str], url: Callable[[str], str]) 
     return {"table": table}
 
 
+@dataclass(frozen=True)
+class SitemapSection:
+    title: str
+    links: list[Link]
+
+
+def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    """Every page: the menu's, the reception points, then the others by title."""
+    listed = [p for p in site.pages if p.template != "404.html" and p.url != SITEMAP_URL]
+    home = site.page("")
+    main = ([home] if home else []) + [p for p in site.menu if p.url != ""]
+    points = [p for p in listed if p.point is not None]
+    points.sort(key=lambda p: (p.point.level, p.title.lower()))
+    shown = {p.url for p in main + points}
+    others = sorted((p for p in listed if p.url not in shown), key=lambda p: p.title.lower())
+    label = lambda p: "Accueil" if p.url == "" else p.title
+    sections = [
+        SitemapSection("Les pages principales", [Link(label(p), url(p.url)) for p in main]),
+        SitemapSection("Les lieux d'accueil", [Link(f"{p.title} (niveau {p.point.level})", url(p.url)) for p in points]),
+        SitemapSection("Les autres pages", [Link(label(p), url(p.url)) for p in others]),
+    ]
+    return {"sections": [s for s in sections if s.links]}
+
+
 def rule_sentences(grid: Grid) -> list[str]:
     """The grid's global rules in French, as the cotation page states them."""
     rules = grid.rules
@@ -219,6 +243,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "pieces": ((), "shortcodes/pieces.html", _pieces),
     "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
     "editeur": ((), "shortcodes/editeur.html", _editeur),
+    "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
     "tableau": (("cle",), "shortcodes/tableau.html", _tableau),
     "parc-communes": ((), "shortcodes/tableau.html", _parc_communes),

@@ -92,7 +92,7 @@ def test_build_default_project(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "erreur :" not in result.stderr
     assert "Traceback" not in result.output
-    assert f"{len(CONTENT_PAGES) + len(POINT_SLUGS) + 1} pages" in result.stdout
+    assert f"{len(CONTENT_PAGES) + len(POINT_SLUGS) + 2} pages" in result.stdout  # + the site map and 404.html
     assert (out / ".siad" / "build.json").is_file()
     assert not (project / "site").exists()
 
@@ -104,7 +104,7 @@ def test_expected_pages_exist(built: Path) -> None:
     for slug in POINT_SLUGS:
         assert (built / "lieux" / slug / "index.html").is_file(), slug
     # nothing but the content pages, the point pages and 404.html
-    assert len(html_pages(built)) == len(CONTENT_PAGES) + len(POINT_SLUGS) + 1
+    assert len(html_pages(built)) == len(CONTENT_PAGES) + len(POINT_SLUGS) + 2  # + plan-du-site/ and 404.html
 
 
 def test_every_page_is_accessible_html(built: Path) -> None:

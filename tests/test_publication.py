@@ -62,3 +62,18 @@ def test_an_old_audit_is_a_warning(project: Path, tmp_path: Path):
     result = run("check", "--source", project)
     assert result.exit_code == 0, result.output
     assert "avertissement : l'audit d'accessibilité du 2022-06-01 a plus de 3 ans" in result.stderr
+
+
+def test_the_site_map_lists_every_page_and_every_page_links_to_it(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    sitemap = (out / "plan-du-site" / "index.html").read_text(encoding="utf-8")
+    pages = sorted(p.relative_to(out).parent.as_posix() for p in out.rglob("index.html"))
+    for page in pages:
+        if page in (".", "plan-du-site"):
+            continue
+        assert f'href="../{page}/"' in sitemap, page
+    assert 'href="../">Accueil</a>' in sitemap
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'plan-du-site/">Plan du site</a>' in html or ('href="./">Plan du site</a>' in html and page.parent.name == "plan-du-site"), page
