@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from .config import Config
 from .content import SourcePage, StaticFile
 from .data import Point, SiteData
+from .data.communes import Commune
+from .markup import slugify
 from .errors import Location, Report
 from .french import of
 
@@ -15,6 +17,7 @@ POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
 ACCESSIBILITY_URL = "accessibilite/"
 SITEMAP_URL = "plan-du-site/"
+COMMUNES_URL = "communes/"
 FOOTER_URLS = (SITEMAP_URL, "glossaire/", "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
@@ -30,6 +33,7 @@ class Page:
     menu_title: str | None = None
     markdown: SourcePage | None = None
     point: Point | None = None
+    commune: Commune | None = None
 
     @property
     def output(self) -> str:
@@ -108,6 +112,19 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
                 point=point,
             )
         )
+    if data.communes and not any(p.url == COMMUNES_URL for p in pages):
+        pages.append(_generated_page(COMMUNES_URL, "Votre commune", f"Les {len(data.communes)} communes {of(config.territory)} : où vous adresser et les chiffres du logement social dans chacune.", "{{< communes >}}\n"))
+    for commune in sorted(data.communes.values(), key=lambda c: slugify(c.name)):
+        pages.append(
+            Page(
+                url=commune_url(commune),
+                title=commune.name,
+                template="commune.html",
+                source="data/communes.yml",
+                description=f"Demander un logement social à {commune.name} : où vous adresser, le nombre de logements sociaux et l'attente.",
+                commune=commune,
+            )
+        )
     if not any(p.url == SITEMAP_URL for p in pages):
         pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
     pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))
@@ -126,6 +143,10 @@ def _default_points_index() -> Page:
         description="Où s'informer et déposer sa demande de logement social.",
         markdown=src,
     )
+
+
+def commune_url(commune: Commune) -> str:
+    return f"{COMMUNES_URL}{slugify(commune.name)}/"
 
 
 def _generated_page(url: str, title: str, description: str, body: str) -> Page:

@@ -11,6 +11,7 @@ from .markup import LinkContext, render_markdown
 from .model import ACCESSIBILITY_URL, Page, Site, relative_url
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
+from .commune_views import commune_view
 from .views import Contact, Link, point_view, site_contacts
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ class Renderer:
         self.site = site
         self.theme = theme
         self.report = report
-        self.pages_by_source = {
+        # Generated pages (lieux/, communes/, plan-du-site/…) answer to the file that would replace them.
+        generated = {f"{p.url}index.md": p.url for p in site.pages if p.source == "(siad)" and p.template == "page.html" and p.url}
+        self.pages_by_source = generated | {
             p.markdown.source.removeprefix("content/"): p.url for p in site.pages if p.markdown and p.source.startswith("content/")
         }
         self.static_files = {f.url for f in site.static_files}
@@ -90,6 +93,7 @@ class Renderer:
             "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
             "point": point_view(page.point, self.site.data) if page.point else None,
+            "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url) if page.commune else None,
             "url": url,
             "asset": lambda logical: url(self.theme.asset_output(logical)),
             "has_asset": lambda logical: logical in self.theme.assets,

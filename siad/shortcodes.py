@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .commune_views import commune_links
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
@@ -154,15 +155,23 @@ def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     main = ([home] if home else []) + [p for p in site.menu if p.url != ""]
     points = [p for p in listed if p.point is not None]
     points.sort(key=lambda p: (p.point.level, p.title.lower()))
-    shown = {p.url for p in main + points}
+    communes = sorted((p for p in listed if p.commune is not None), key=lambda p: p.url)
+    shown = {p.url for p in main + points + communes}
     others = sorted((p for p in listed if p.url not in shown), key=lambda p: p.title.lower())
     label = lambda p: "Accueil" if p.url == "" else p.title
     sections = [
         SitemapSection("Les pages principales", [Link(label(p), url(p.url)) for p in main]),
         SitemapSection("Les lieux d'accueil", [Link(f"{p.title} (niveau {p.point.level})", url(p.url)) for p in points]),
+        SitemapSection("Les communes", [Link(p.title, url(p.url)) for p in communes]),
         SitemapSection("Les autres pages", [Link(label(p), url(p.url)) for p in others]),
     ]
     return {"sections": [s for s in sections if s.links]}
+
+
+def _communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    if not site.data.communes:
+        raise ShortcodeError("le bloc « communes » a besoin du fichier data/communes.yml", "créez-le (voir docs/donnees.md)")
+    return {"communes": commune_links(site.data, url)}
 
 
 def rule_sentences(grid: Grid) -> list[str]:
@@ -244,6 +253,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
+    "communes": ((), "shortcodes/communes.html", _communes),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
     "tableau": (("cle",), "shortcodes/tableau.html", _tableau),
     "parc-communes": ((), "shortcodes/tableau.html", _parc_communes),

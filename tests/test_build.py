@@ -14,6 +14,8 @@ from conftest import REPO_ROOT, run, tree_hashes
 
 CSS_HREF = re.compile(r"(?:^|/)assets/css/site\.[0-9a-f]{10}\.css$")
 POINT_SLUGS = sorted(p.stem for p in (REPO_ROOT / "data" / "lieux").glob("*.yml"))
+COMMUNE_COUNT = (REPO_ROOT / "data" / "communes.yml").read_text(encoding="utf-8").count("\n  - code_insee:")
+GENERATED = 3  # plan-du-site/, communes/ (the commune index) and 404.html
 def _output_of(md: Path) -> str:
     """content/a/b.md → a/b/index.html; content/a/index.md → a/index.html; content/index.md → index.html."""
     parts = list(md.relative_to(REPO_ROOT / "content").with_suffix("").parts)
@@ -92,7 +94,7 @@ def test_build_default_project(project: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "erreur :" not in result.stderr
     assert "Traceback" not in result.output
-    assert f"{len(CONTENT_PAGES) + len(POINT_SLUGS) + 2} pages" in result.stdout  # + the site map and 404.html
+    assert f"{len(CONTENT_PAGES) + len(POINT_SLUGS) + COMMUNE_COUNT + GENERATED} pages" in result.stdout
     assert (out / ".siad" / "build.json").is_file()
     assert not (project / "site").exists()
 
@@ -103,8 +105,9 @@ def test_expected_pages_exist(built: Path) -> None:
         assert (built / name).is_file(), name
     for slug in POINT_SLUGS:
         assert (built / "lieux" / slug / "index.html").is_file(), slug
-    # nothing but the content pages, the point pages and 404.html
-    assert len(html_pages(built)) == len(CONTENT_PAGES) + len(POINT_SLUGS) + 2  # + plan-du-site/ and 404.html
+    # nothing but the content pages, the point and commune pages, and the generated ones
+    assert COMMUNE_COUNT == 39
+    assert len(html_pages(built)) == len(CONTENT_PAGES) + len(POINT_SLUGS) + COMMUNE_COUNT + GENERATED
 
 
 def test_every_page_is_accessible_html(built: Path) -> None:

@@ -1,0 +1,137 @@
+"""One page per member commune: where to go, and what the figures say — the commune's when published,
+otherwise the territory's, labelled as such. Never an empty table: what is missing is said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .data import Point, SiteData
+from .data.communes import Commune
+from .figure_views import source_text
+from .french import of
+from .indicators import commune_indicators, count, share, territory_indicators
+from .indicators import format_int
+from .markup import slugify
+from .model import POINTS_URL, commune_url
+from .views import PointSummary, phone_contacts, place_of
+
+
+@dataclass(frozen=True)
+class Fig:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    title: str
+    figures: list[Fig]
+    source: str
+    territory_wide: bool = False  # the territory's figures, shown because the commune's are not published
+
+
+@dataclass(frozen=True)
+class CommuneView:
+    name: str
+    of_name: str
+    postal_code: str | None
+    territory: str
+    territory_of: str  # « de Vichy Communauté »
+    local_points: list[PointSummary]
+    sector_points: list[PointSummary]
+    common_points: list[PointSummary]
+    directory_href: str
+    portal_url: str | None
+    national_portal_url: str | None
+    stock: FigureBlock | None
+    stock_note: str | None
+    demand: FigureBlock | None
+    demand_note: str
+    bailleurs: list[Fig] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommuneLink:
+    name: str
+    href: str
+    stock: str  # « 1 867 logements sociaux », « aucun logement social recensé », « non publié »
+
+
+def _summary(point: Point, url: Callable[[str], str]) -> PointSummary:
+    return PointSummary(point.name, url(f"{POINTS_URL}{point.slug}/"), place_of(point), (phone_contacts(point) or [None])[0])
+
+
+def _stock_phrase(data: SiteData, commune: Commune) -> tuple[int | None, bool]:
+    """(stock, known): a commune missing from an exhaustive list has 0."""
+    area = data.figures.communes.get(commune.insee)
+    if area is not None and area.get("parc_total") is not None:
+        return area.get("parc_total"), True
+    exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in data.figures.communes.values())
+    return (0, True) if exhaustive else (None, False)
+
+
+def commune_links(data: SiteData, url: Callable[[str], str]) -> list[CommuneLink]:
+    """Every member commune, alphabetically, with its stock in a few words."""
+    links = []
+    for commune in sorted(data.communes.values(), key=lambda c: slugify(c.name)):
+        stock, known = _stock_phrase(data, commune)
+        if not known:
+            text = "nombre de logements sociaux non publié"
+        elif stock == 0:
+            text = "aucun logement social recensé"
+        else:
+            text = f"{format_int(stock)} logement social" if stock == 1 else f"{format_int(stock)} logements sociaux"
+        links.append(CommuneLink(commune.name, url(commune_url(commune)), text))
+    return links
+
+
+def commune_view(data: SiteData, commune: Commune, territory: str, portal: str | None, national: str | None, url: Callable[[str], str]) -> CommuneView:
+    points = sorted(data.points, key=lambda p: (p.level, p.name.lower()))
+    local = [p for p in points if p.insee == commune.insee]
+    sector = [p for p in points if commune.insee in p.served_communes and p not in local]
+    common = [p for p in points if p.level == max((q.level for q in points), default=0) and p not in local and p not in sector]
+    figures = data.figures
+    area = figures.communes.get(commune.insee)
+    stock, known = _stock_phrase(data, commune)
+    stock_block, stock_note = None, None
+    if known and stock:
+        rows = [Fig("Logements sociaux", count(stock).text), Fig(f"Part des logements sociaux {of(territory)}", share(stock, figures.stock_total()).text)]
+        if area is not None and area.get("qpv") is not None:
+            rows.append(Fig("Dont en quartier prioritaire de la politique de la ville (QPV)", count(area.get("qpv")).text))
+        stock_block = FigureBlock(f"Le logement social à {commune.name}", rows, source_text(area.stock_set if area else None))
+    elif known:
+        first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
+        stock_note = f"La source ne recense aucun logement social à {commune.name} ({source_text(first)})."
+    else:
+        stock_note = f"Le nombre de logements sociaux à {commune.name} n'est pas publié."
+    names = {key: b.name for key, b in figures.bailleurs.items()}
+    bailleurs = [Fig(names.get(b.bailleur, b.bailleur), count(b.stock).text) for b in (area.bailleurs if area else ()) if b.stock is not None]
+    own = commune_indicators(figures, commune.insee)
+    if own.requests.value is not None or own.attributions.value is not None:
+        demand = FigureBlock(
+            f"La demande à {commune.name}",
+            [Fig("Demandes en attente", own.requests.text), Fig("Attributions dans l'année", own.attributions.text), Fig("Pression de la demande", own.pressure.text), Fig("Délai d'attente théorique", own.waiting_time.text)],
+            source_text(own.figure_set),
+        )
+        demand_note = "La pression et le délai d'attente théorique sont calculés par ce site à partir des demandes et des attributions."
+    else:
+        whole = territory_indicators(figures)
+        demand = None
+        if whole.requests.value is not None:
+            demand = FigureBlock(
+                f"La demande dans l'ensemble {of(territory)}",
+                [Fig("Demandes en attente", whole.requests.text), Fig("Attributions dans l'année", whole.attributions.text), Fig("Pression de la demande", whole.pressure.text), Fig("Délai d'attente théorique", whole.waiting_time.text)],
+                source_text(whole.figure_set),
+                territory_wide=True,
+            )
+        demand_note = (
+            f"Le nombre de demandes, d'attributions et le délai d'attente ne sont pas publiés pour {commune.name}. "
+            + (f"Les chiffres ci-dessous sont ceux de l'ensemble {of(territory)}." if demand else "")
+        ).strip()
+    return CommuneView(
+        commune.name, of(commune.name), commune.postal_code, territory, of(territory),
+        [_summary(p, url) for p in local], [_summary(p, url) for p in sector], [_summary(p, url) for p in common],
+        url(POINTS_URL), portal, national, stock_block, stock_note, demand, demand_note, bailleurs,
+    )

@@ -1,0 +1,60 @@
+"""One page per member commune, reachable from the home page, never with an empty figure block."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, run
+
+from siad.markup import slugify
+
+COMMUNES = re.findall(r"^    nom: (.+)$", (REPO_ROOT / "data" / "communes.yml").read_text(encoding="utf-8"), re.M)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("communes") / "site"
+    result = run("build", "--source", REPO_ROOT, "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def main_text(site: Path, url: str) -> str:
+    page = (site / url / "index.html").read_text(encoding="utf-8")
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("<main") : page.index("</main>")])))
+
+
+def test_every_member_commune_has_its_page_linked_from_the_commune_index(site: Path):
+    assert len(COMMUNES) == 39
+    index = (site / "communes" / "index.html").read_text(encoding="utf-8")
+    for name in COMMUNES:
+        slug = slugify(name.strip('"'))
+        assert (site / "communes" / slug / "index.html").is_file(), name
+        assert f'href="../communes/{slug}/"' in index or f'href="{slug}/"' in index, name
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="communes/">Choisissez votre commune</a>' in home
+
+
+@pytest.mark.parametrize(
+    ("slug", "facts", "absent"),
+    [
+        ("vichy", ("Logements sociaux 1 867", "39,6 %", "1 081", "À Vichy", "Maison de l'Habitat de Vichy Communauté"), ("Aucun lieu d'accueil",)),
+        ("cusset", ("Logements sociaux 1 332", "474", "Maison des Solidarités départementales de Cusset"), ()),
+        # Arronnes: no social housing, covered by the Cusset Maison des solidarités' sector
+        ("arronnes", ("La source ne recense aucun logement social à Arronnes", "Aucun lieu d'accueil n'est situé à Arronnes", "Pour les habitants d'Arronnes", "Maison des Solidarités départementales de Cusset"), ("Logements sociaux 0",)),
+    ],
+)
+def test_commune_page_facts(site: Path, slug: str, facts: tuple[str, ...], absent: tuple[str, ...]):
+    text = main_text(site, f"communes/{slug}").replace("\u202f", " ")
+    for fact in facts:
+        assert fact in text, fact
+    for fact in absent:
+        assert fact not in text, fact
+    # demand is not published per commune: the territory's figures, labelled as such, with their source
+    assert f"ne sont pas publiés pour" in text and "La demande dans l'ensemble de Vichy Communauté" in text
+    assert "Pression de la demande 3,2 demandes pour 1 attribution" in text
+    assert "Source : AURA HLM, fichier partagé des demandes et des attributions 2022" in text
