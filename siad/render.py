@@ -12,6 +12,7 @@ from .model import ACCESSIBILITY_URL, Page, Site, relative_url
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
 from .commune_views import commune_view
+from .sitemap import sitemap_files
 from .views import Contact, Link, point_view, site_contacts
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Renderer:
                 break  # the same template error would repeat on every page
         for logical, asset in sorted(self.theme.assets.items()):
             out[asset.output] = asset.read()
+        for name, data in sitemap_files(self.site).items():
+            out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
         for item in self.site.static_files:
             out[item.url] = item.source.read_bytes()
         return out
