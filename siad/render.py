@@ -13,6 +13,7 @@ from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
 from .commune_views import commune_view
 from .sitemap import sitemap_files
+from .vcard import has_contacts, vcard, vcard_name
 from .views import Contact, Link, point_view, site_contacts
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ class Renderer:
                 break  # the same template error would repeat on every page
         for logical, asset in sorted(self.theme.assets.items()):
             out[asset.output] = asset.read()
+        for page in self.site.pages:
+            if page.point is not None and has_contacts(page.point):
+                out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
         for name, data in sitemap_files(self.site).items():
             out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
         for item in self.site.static_files:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from .data import Level, Point, SiteData
 from .data.points import ACCESS_MODE_LABELS
@@ -65,6 +66,8 @@ class PointView:
     access_modes: list[str] = field(default_factory=list)
     accessibility: list[Contact] = field(default_factory=list)
     checked_on: str | None = None
+    map_href: str | None = None  # the address on OpenStreetMap
+    vcard_href: str | None = None
 
 
 def level_view(level: Level) -> LevelView:
@@ -142,6 +145,8 @@ def point_view(point: Point, data: SiteData) -> PointView:
         access_modes=[ACCESS_MODE_LABELS[m] for m in point.access_modes],
         accessibility=accessibility,
         checked_on=french_date(point.checked_on) if point.checked_on else None,
+        map_href=f"https://www.openstreetmap.org/search?query={quote(f'{point.address}, {town}')}" if point.address and point.commune else None,
+        vcard_href=f"{point.slug}.vcf",
     )
 
 

@@ -200,3 +200,21 @@ verifie_le: 2026-10-01
     ):
         assert text in statement, text
     assert "non renseigné" not in statement
+
+
+def test_point_pages_offer_a_vcard_and_a_map_link(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    page = (out / "lieux" / "cdc-habitat" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://www.openstreetmap.org/search?query=8%20rue%20du%20Golf%2C%2003700%20Bellerive-sur-Allier"' in page
+    assert '<a href="cdc-habitat.vcf" download>' in page
+    raw = (out / "lieux" / "cdc-habitat" / "cdc-habitat.vcf").read_bytes().decode("utf-8")
+    assert raw.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n") and raw.endswith("END:VCARD\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in raw.split("\r\n"))
+    card = raw.replace("\r\n ", "").split("\r\n")  # unfolded
+    assert "FN:CDC Habitat" in card and "TEL;VALUE=uri;TYPE=voice:tel:+33470322950" in card
+    assert "ADR;TYPE=work:;;Le Golf\\, bâtiment A\\, 8 rue du Golf;Bellerive-sur-Allier;;03700;France" in card
+    # Allier Habitat: the plan gives no contact, so no card and no link
+    bare = (out / "lieux" / "allier-habitat" / "index.html").read_text(encoding="utf-8")
+    assert ".vcf" not in bare and "openstreetmap" not in bare
+    assert not (out / "lieux" / "allier-habitat" / "allier-habitat.vcf").exists()
