@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .clock import build_date
 from .config import load_config
 from .content import load_content
 from .data import Freshness, load_data
@@ -55,14 +54,6 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
         check_links(files, {page.output: page.source for page in site.pages}, config.base_path, report)
     _stop_on_errors(report, strict, final=True)
     return BuildResult(report, files, time.perf_counter() - started)
-
-
-def build_date() -> dt.date:
-    """The date the build is « made on »: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
 
 
 def build_project(root: Path, out: Path, base_url: str | None = None, strict: bool = False) -> BuildResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from .hours import MODE_LABELS, WALK_IN, WEEKDAYS, MonthlyException, Schedule, Slot
@@ -82,3 +83,18 @@ def next_opening(schedule: Schedule, when: dt.datetime, horizon_days: int = 400)
             if candidate >= when:
                 return candidate
     return None
+
+
+def schedule_json(schedule: Schedule) -> str | None:
+    """The schedule for the « open now » script (``site.js``), compact; None when there is nothing to compute.
+
+    ``d``: 7 lists of [start, end, mode] in minutes, Monday first; ``x``: monthly exceptions as
+    [weekday, [weeks], [[start, end, mode]…]]. The script follows :func:`is_open` and :func:`next_opening`."""
+    if schedule.appointment_only or schedule.to_be_confirmed or not schedule.has_hours:
+        return None
+    slot = lambda s: [s.start, s.end, s.mode]
+    data = {
+        "d": [[slot(s) for s in day] for day in schedule.days],
+        "x": [[e.weekday, list(e.weeks), [slot(s) for s in e.slots]] for e in schedule.exceptions],
+    }
+    return json.dumps(data, separators=(",", ":"))

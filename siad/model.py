@@ -18,7 +18,8 @@ POINTS_URL = "lieux/"
 ACCESSIBILITY_URL = "accessibilite/"
 SITEMAP_URL = "plan-du-site/"
 COMMUNES_URL = "communes/"
-FOOTER_URLS = (SITEMAP_URL, "glossaire/", "mentions-legales/", ACCESSIBILITY_URL)
+OPEN_DATA_URL = "donnees-ouvertes/"
+FOOTER_URLS = (SITEMAP_URL, "glossaire/", OPEN_DATA_URL, "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
 
@@ -125,6 +126,8 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
                 commune=commune,
             )
         )
+    if not any(p.url == OPEN_DATA_URL for p in pages):
+        pages.append(_generated_page(OPEN_DATA_URL, "Données ouvertes", "Les lieux d'accueil, les communes et la grille de cotation en fichiers JSON et CSV, réutilisables.", "{{< donnees-ouvertes >}}\n"))
     if not any(p.url == SITEMAP_URL for p in pages):
         pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
     pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))

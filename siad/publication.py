@@ -56,7 +56,15 @@ ACCESSIBILITY_SCHEMA = Schema(
         "plan_action": Field(Url(), help="l'adresse du plan d'action de l'année en cours"),
     },
 )
+LICENCE_SCHEMA = Schema(
+    "le bloc « licence_donnees »",
+    {
+        "nom": Field(Text(), required=True, doc="ajoutez « nom: », par exemple « Licence Ouverte 2.0 »"),
+        "url": Field(Url(), help="l'adresse du texte de la licence"),
+    },
+)
 PUBLICATION_FIELDS = {
+    "licence_donnees": Field(LICENCE_SCHEMA, help="la licence des fichiers de données ouvertes (page « Données ouvertes »)"),
     "editeur": Field(PUBLISHER_SCHEMA, help="l'organisme qui publie le site (mentions légales)"),
     "hebergeur": Field(HOST_SCHEMA, help="l'hébergeur du site (mentions légales)"),
     "accessibilite": Field(ACCESSIBILITY_SCHEMA, help="la déclaration d'accessibilité (modèle RGAA)"),
@@ -103,10 +111,17 @@ class Accessibility:
 
 
 @dataclass(frozen=True)
+class Licence:
+    name: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Publication:
     publisher: Publisher | None = None
     host: Host | None = None
     accessibility: Accessibility = Accessibility()
+    data_licence: Licence | None = None
 
 
 def publication_from(values: Record, report: Report) -> Publication:
@@ -116,6 +131,7 @@ def publication_from(values: Record, report: Report) -> Publication:
         Publisher(pub["nom"], pub.get("adresse"), pub.get("telephone"), pub.get("courriel"), pub.get("directeur_publication")) if pub else None,
         Host(host["nom"], host.get("adresse"), host.get("telephone")) if host else None,
         _accessibility(acc, report) if acc else Accessibility(),
+        Licence(lic["nom"], lic.get("url")) if (lic := values.get("licence_donnees")) else None,
     )
 
 
@@ -164,6 +180,8 @@ def check_publication(
             missing.append(("accessibilite", "le schéma pluriannuel de mise en accessibilité n'est pas renseigné", "ajoutez « schema_pluriannuel: » (son adresse) sous « accessibilite: »"))
         if not acc.action_plan:
             missing.append(("accessibilite", "le plan d'action de l'année n'est pas renseigné (déclaration d'accessibilité)", "ajoutez « plan_action: » (son adresse) sous « accessibilite: »"))
+    if pub.data_licence is None:
+        missing.append(("licence_donnees", "la licence des données ouvertes n'est pas renseignée", "ajoutez « licence_donnees: » (nom, url), par exemple la Licence Ouverte 2.0"))
     if not has_contact_means:
         missing.append(("contact", "aucun courriel ni téléphone pour signaler un défaut d'accessibilité", "ajoutez « courriel: » ou « telephone: » sous « contact: »"))
     for key, message, hint in missing:

@@ -12,8 +12,11 @@ from .model import ACCESSIBILITY_URL, Page, Site, relative_url
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
 from .commune_views import commune_view
+from .opendata import OPEN_DATA_DIR, open_data_files
 from .sitemap import sitemap_files
 from .vcard import has_contacts, vcard, vcard_name
+from .clock import build_date
+from .jsonld import point_jsonld
 from .views import Contact, Link, point_view, site_contacts
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class Renderer:
         for page in self.site.pages:
             if page.point is not None and has_contacts(page.point):
                 out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
+        for item in open_data_files(self.site.data, self.site.config.siren, self.site.data.territory.source_date if self.site.data.territory else None):
+            out[OPEN_DATA_DIR + item.name] = item.content
         for name, data in sitemap_files(self.site).items():
             out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
         for item in self.site.static_files:
@@ -100,6 +105,7 @@ class Renderer:
             "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
             "point": point_view(page.point, self.site.data) if page.point else None,
+            "jsonld": point_jsonld(page.point, self.site.config.base_url + page.url if self.site.config.base_url else None, build_date()) if page.point else None,
             "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url) if page.commune else None,
             "url": url,
             "asset": lambda logical: url(self.theme.asset_output(logical)),

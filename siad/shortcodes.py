@@ -6,6 +6,7 @@ arguments, builds ready-made views from the site's data, and renders ``shortcode
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -15,7 +16,8 @@ from .data.documents import Documents
 from .errors import Location, Report
 from .figure_views import commune_stock_table, key_figures, table_view
 from .french import of
-from .model import POINTS_URL, SITEMAP_URL, Site
+from .opendata import OPEN_DATA_DIR, open_data_files
+from .model import COMMUNES_URL, POINTS_URL, SITEMAP_URL, Site
 from .schema import suggestion
 from .views import Link, PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
 
@@ -43,11 +45,19 @@ class FamilyView:
     has_priority: bool  # the source marks priority criteria (*) in this family
 
 
+def _served(point, top_level: int) -> str:
+    """The communes a point receives, as on the commune pages: its own, its sector, or all (top level)."""
+    if point.level == top_level:
+        return "*"
+    return " ".join(sorted({c for c in (point.insee, *point.served_communes) if c}))
+
+
 def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     groups = []
+    top = max((p.level for p in site.data.points), default=0)
     for number, points in site.points_by_level():
         level = site.data.levels.get(number)
-        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0]) for p in points]
+        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0], _served(p, top)) for p in points]
         groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
     if "niveau" in args:
         wanted = args["niveau"]
@@ -55,7 +65,9 @@ def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
             levels = ", ".join(str(n) for n in site.data.levels)
             raise ShortcodeError(f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
         groups = [g for g in groups if g.level.number == int(wanted)]
-    return {"groups": groups, "single_level": "niveau" in args}
+    communes = sorted(site.data.communes.values(), key=lambda c: c.name)
+    choices = json.dumps([[c.insee, c.name] for c in communes], ensure_ascii=False, separators=(",", ":"))
+    return {"groups": groups, "single_level": "niveau" in args, "communes_json": choices, "communes_href": url(COMMUNES_URL) if site.data.communes else None}
 
 
 def _niveaux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
@@ -174,6 +186,26 @@ def _communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> di
     return {"communes": commune_links(site.data, url)}
 
 
+@dataclass(frozen=True)
+class OpenDataLink:
+    title: str
+    href: str
+    name: str
+    media: str
+    size: str
+    description: str
+
+
+def _donnees(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    territory = site.data.territory
+    files = open_data_files(site.data, site.config.siren, territory.source_date if territory else None)
+    links = [
+        OpenDataLink(f.title, url(OPEN_DATA_DIR + f.name), f.name, f.media, f"{max(1, round(len(f.content) / 1024))} Ko", f.description)
+        for f in files
+    ]
+    return {"files": links, "licence": site.config.publication.data_licence, "source": territory.source if territory else None}
+
+
 def rule_sentences(grid: Grid) -> list[str]:
     """The grid's global rules in French, as the cotation page states them."""
     rules = grid.rules
@@ -254,6 +286,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
     "communes": ((), "shortcodes/communes.html", _communes),
+    "donnees-ouvertes": ((), "shortcodes/donnees-ouvertes.html", _donnees),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
     "tableau": (("cle",), "shortcodes/tableau.html", _tableau),
     "parc-communes": ((), "shortcodes/tableau.html", _parc_communes),

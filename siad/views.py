@@ -8,7 +8,7 @@ from urllib.parse import quote
 from .data import Level, Point, SiteData
 from .data.points import ACCESS_MODE_LABELS
 from .french import of
-from .hours_view import DayRow, notices, week_table
+from .hours_view import DayRow, notices, schedule_json, week_table
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class PointSummary:
     href: str
     place: str | None
     phone: Contact | None
-
+    communes: str = ""  # INSEE codes it receives (its own and its sector's), « * » for every commune: the directory filter
 
 @dataclass(frozen=True)
 class PointGroup:
@@ -66,6 +66,7 @@ class PointView:
     access_modes: list[str] = field(default_factory=list)
     accessibility: list[Contact] = field(default_factory=list)
     checked_on: str | None = None
+    hours_json: str | None = None  # for the « open now » script
     map_href: str | None = None  # the address on OpenStreetMap
     vcard_href: str | None = None
 
@@ -147,6 +148,7 @@ def point_view(point: Point, data: SiteData) -> PointView:
         checked_on=french_date(point.checked_on) if point.checked_on else None,
         map_href=f"https://www.openstreetmap.org/search?query={quote(f'{point.address}, {town}')}" if point.address and point.commune else None,
         vcard_href=f"{point.slug}.vcf",
+        hours_json=schedule_json(hours) if hours else None,
     )
 
 

@@ -114,6 +114,8 @@ class Opener:
 
     Every request outside 127.0.0.1 is aborted by a route handler and kept: in ``outside`` for
     the current test (cleared by ``reset()``) and in ``outside_by_page`` for the whole session.
+    Only those requests are routed (``OUTSIDE``): routing a local request costs a round trip
+    through Python, and the site's own requests need none.
 
     To keep the gate fast, the same two tabs serve the whole session, and loads are shared: each
     load of the site is remembered in ``loaded`` (page, JavaScript, viewport width), the titles
@@ -124,6 +126,7 @@ class Opener:
     """
 
     LOCAL = re.compile(r"^http://127\.0\.0\.1:[0-9]+/")
+    OUTSIDE = re.compile(r"^(?!http://127\.0\.0\.1:[0-9]+/)")
 
     def __init__(self, contexts: dict[bool, object], origin: str) -> None:
         self.contexts = contexts  # {JavaScript enabled: BrowserContext}
@@ -152,7 +155,7 @@ class Opener:
                         self.outside_by_page.setdefault(self._current, set()).add(url)
                     route.abort("blockedbyclient")
 
-            tab.route("**/*", guard)
+            tab.route(self.OUTSIDE, guard)
             self._tabs[js] = tab
             self._state[js] = {}
         return tab
@@ -288,8 +291,15 @@ _MAIN_TEXT = _js(r"""
   const main = document.querySelector('main');
   if (!main) return null;
   const r = main.getBoundingClientRect();
+  // What scripts add on top (marked data-enhancement: « open now », today's mark) is not
+  // information the page must hold without JavaScript; everything else must be identical.
+  let text = main.innerText;
+  for (const extra of main.querySelectorAll('[data-enhancement]')) {
+    const added = extra.innerText;
+    if (added) text = text.replace(added, '');
+  }
   return {
-    text: main.innerText,
+    text: text,
     visible: main.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) && r.width > 0 && r.height > 0,
     hidden: main.hidden || main.getAttribute('aria-hidden') === 'true',
   };
@@ -357,8 +367,51 @@ _STRUCTURE = _js(r"""
     return labelled || (el.getAttribute('aria-label') || '').trim() || textOf(el).trim() ||
       (el.getAttribute('title') || '').trim();
   };
+  // RGAA 6.1: a link's text must make sense out of context. Its accessible text, lowercased and
+  // without punctuation or symbols at either end, may not be one of the usual ambiguous ones, and
+  // two links with the same text may not lead to different places unless their aria-label or
+  // title tell them apart.
+  const AMBIGUOUS = new Set(['ici', 'cliquez ici', 'cliquer ici', 'en savoir plus', 'lire la suite',
+                             'lien', 'ce lien', 'plus', 'voir', 'suite', 'page']);
+  const linkKey = (name) => name.replace(/\s+/g, ' ').toLowerCase()
+    .replace(/^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu, '');
+  const target = (a) => {
+    try {
+      const url = new URL(a.href, document.baseURI);
+      url.pathname = url.pathname.replace(/\/index\.html$/, '/');
+      return url.href;
+    } catch (error) {
+      return a.getAttribute('href');
+    }
+  };
+  const disambiguation = (a) => ((a.getAttribute('aria-label') || '') + '\n' + (a.getAttribute('title') || ''))
+    .replace(/\s+/g, ' ').trim().toLowerCase();
+  const byText = new Map();
   for (const a of document.querySelectorAll('a')) {
-    if (!accessibleName(a)) problems.push('link without accessible text: ' + cssPath(a) + ' ' + a.outerHTML.slice(0, 120));
+    const name = accessibleName(a);
+    if (!name) {
+      problems.push('link without accessible text: ' + cssPath(a) + ' ' + a.outerHTML.slice(0, 120));
+      continue;
+    }
+    const key = linkKey(name);
+    if (AMBIGUOUS.has(key)) {
+      problems.push('link text « ' + name.replace(/\s+/g, ' ').trim() + ' » does not make sense out of context (RGAA 6.1): ' +
+                    cssPath(a) + ' → ' + a.getAttribute('href'));
+    }
+    if (key && a.hasAttribute('href')) {
+      if (!byText.has(key)) byText.set(key, []);
+      byText.get(key).push(a);
+    }
+  }
+  for (const [key, links] of byText) {
+    const clash = links.some((a, i) => links.slice(i + 1).some((other) =>
+      target(a) !== target(other) &&
+      !(disambiguation(a) && disambiguation(other) && disambiguation(a) !== disambiguation(other))));
+    if (!clash) continue;
+    const targets = [...new Set(links.map(target))];
+    problems.push(links.length + ' links with the same text « ' + shortText(links[0]) + ' » lead to ' +
+                  targets.length + ' different places (RGAA 6.1): ' +
+                  links.slice(0, 6).map((a) => cssPath(a) + ' → ' + a.getAttribute('href')).join(', '));
   }
 
   for (const el of document.querySelectorAll('*')) {
@@ -368,7 +421,8 @@ _STRUCTURE = _js(r"""
       }
     }
   }
-  for (const script of document.querySelectorAll('script:not([src])')) {
+  // JSON-LD is a data block, not a script: a strict script-src policy does not run or block it.
+  for (const script of document.querySelectorAll('script:not([src]):not([type="application/ld+json"])')) {
     if (script.textContent.trim()) {
       problems.push('inline <script> with content: ' + script.outerHTML.replace(/\s+/g, ' ').slice(0, 100));
     }
@@ -434,11 +488,20 @@ def _clip(text: str, limit: int = 160) -> str:
 def axe_violations(page, *, inject: bool = True) -> list[dict]:
     """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now.
 
-    ``inject=False`` runs the copy of axe injected earlier in the same document.
+    axe is injected into the page unless it is already there: the browser contexts of the gate
+    load it in every document with ``add_init_script`` (see ``with_axe``), which costs far less
+    than injecting half a megabyte of script after each load. ``inject=False`` runs the copy
+    already in the document without asking.
     """
-    if inject:
+    if inject and not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(_AXE_RUN, WCAG_TAGS)
+
+
+def with_axe(context) -> None:
+    """Make axe-core part of every document ``context`` loads (inert until ``axe.run``: it adds no
+    element, style or request to the page)."""
+    context.add_init_script(path=str(AXE_JS))
 
 
 def format_axe(violations: list[dict]) -> list[str]:
@@ -533,6 +596,18 @@ def nojs_problems(with_js: dict | None, without_js: dict | None) -> list[str]:
 
 def structure_problems(page) -> list[str]:
     return page.evaluate(_STRUCTURE)
+
+
+def count_problems(problems: list[str]) -> int:
+    """How many problems a list from a ``*_problems`` function holds: its lines that are not
+    indented details of the line above (offending elements, diff lines)."""
+    return sum(1 for line in problems if not line.startswith(" "))
+
+
+def count_axe(runs: dict[str, list[dict]]) -> int:
+    """How many violations several axe runs on one page found: each rule on each element once,
+    however many runs found it (as :func:`format_axe_runs` shows them)."""
+    return len({(v["id"], node["target"]) for violations in runs.values() for v in violations for node in v["nodes"]})
 
 
 def _has_focus_indicator(f: dict) -> bool:

@@ -1,4 +1,5 @@
-"""Shared helpers: a fresh copy of the default project, the CLI runner, tree hashes."""
+"""Shared helpers: a fresh copy of the default project, the CLI runner, tree hashes; the
+accessibility gate's summary at the end of the run (tests/a11y_summary.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import a11y_summary
 from siad.cli import cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,19 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Warnings about stale data depend on the build date: every test builds « on » 2026-11-23.
 FIXED_BUILD_EPOCH = "1795392000"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", a11y_summary.MARKER)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    a11y_summary.collection_finished(session.items)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line per check of the accessibility gate (tests/test_browser.py), when it was collected."""
+    a11y_summary.write(terminalreporter)
 
 
 @pytest.fixture(autouse=True)

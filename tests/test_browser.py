@@ -1,20 +1,32 @@
-"""The accessibility and HTML gate, on every page of the default site, in a real browser.
+"""The accessibility and HTML gate, on every page of two sites, in a real browser.
 
-The default project is built once per session (at collection, to list its pages), served on
-127.0.0.1 and opened in headless Chromium (Debian's, through Playwright). Every page must:
+Two projects are built once per session (at collection, to list their pages), served on
+127.0.0.1 and opened in headless Chromium (Debian's, through Playwright):
+
+- the default project (this repository's data and content), with every check;
+- a large generated project (``tests/big_project.py``: ``siad new --epci`` for Grand Besançon
+  Métropole's 67 communes, and 40 reception points with long names, several phones, many served
+  communes, every kind of hours), whose page ids start with ``grand/``. To keep the gate fast, it
+  gets axe-core in light mode at 1280 and 320 px, the Nu Html Checker, reflow, the structure,
+  the no-JavaScript comparison, outside requests and unique titles (not the keyboard tour nor
+  200 % text, which the default project's pages cover for the same templates).
+
+Every page must:
 
 - load nothing from outside the site;
 - pass axe-core's WCAG 2.0/2.1/2.2 A and AA rules, 1280 and 320 px wide, in light and dark;
 - reflow at 320 CSS px without horizontal scrolling, with and without JavaScript;
 - show the same text in <main> without JavaScript;
 - have the structure RGAA asks for (one h1, no skipped level, lang, captioned tables with scoped
-  headers, named links, no inline script or event handler), and a title no other page has;
+  headers, named links whose text makes sense out of context, no inline script or event
+  handler), and a title no other page has;
 - start with the « Aller au contenu » skip link, and show where the keyboard focus is;
 - keep every text readable at 200 % text size;
-- be valid HTML for the Nu Html Checker (one JVM for the whole site).
+- be valid HTML for the Nu Html Checker (one JVM for both sites).
 
-The self-tests at the end run the same checks on a small broken page (each check must see its
-defect) and on a small correct one (no check may complain).
+Each check counts what it looked at and found in ``SUMMARY`` (tests/a11y_summary.py), printed at
+the end of the run. The self-tests at the end run the same checks on a small broken page (each
+check must see its defect) and on a small correct one (no check may complain); they do not count.
 """
 
 from __future__ import annotations
@@ -22,36 +34,84 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+import big_project
 import browser as b
+from a11y_summary import SUMMARY, Tally
 from conftest import FIXED_BUILD_EPOCH, REPO_ROOT
 from siad.cli import cli
 
-_BUILD: dict[str, object] = {}
+DEFAULT, LARGE = "defaut", "grand"
+PREFIX = {DEFAULT: "", LARGE: "grand/"}
+# The checks run on the large project too (the others only on the default one).
+LARGE_CHECKS = {"axe", "vnu", "reflow", "nojs", "structure", "requests", "titles"}
 
 
-def _built_site() -> tuple[Path | None, str]:
-    """A copy of the default project built once per session: (output folder or None, messages)."""
-    if not _BUILD:
-        tmp = Path(tempfile.mkdtemp(prefix="siad-navigateur-"))
+@dataclass(frozen=True)
+class SitePage:
+    project: str
+    path: str  # the built file, relative to the site: lieux/adil03/index.html
+
+    def __str__(self) -> str:
+        return PREFIX[self.project] + self.path
+
+
+_BUILDS: dict[str, tuple[Path | None, str]] = {}
+
+
+def _copy_default(root: Path) -> None:
+    root.mkdir()
+    shutil.copy2(REPO_ROOT / "siad.yml", root / "siad.yml")
+    shutil.copytree(REPO_ROOT / "data", root / "data")
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+
+
+def _describe(project: str, root: Path) -> str:
+    config = yaml.safe_load((root / "siad.yml").read_text(encoding="utf-8")) or {}
+    communes = yaml.safe_load((root / "data" / "communes.yml").read_text(encoding="utf-8")) or {}
+    points = len(list((root / "data" / "lieux").glob("*.yml")))
+    what = "projet par défaut" if project == DEFAULT else "grand projet généré (tests/big_project.py)"
+    return (f"{what} — {config.get('territoire', '?')} : {len(communes.get('communes') or [])} communes, "
+            f"{points} lieux d'accueil")
+
+
+def built(project: str) -> tuple[Path | None, str]:
+    """``project`` built once per session: (output folder or None, messages)."""
+    if project not in _BUILDS:
+        tmp = Path(tempfile.mkdtemp(prefix=f"siad-navigateur-{project}-"))
         atexit.register(shutil.rmtree, tmp, True)
         root = tmp / "projet"
-        root.mkdir()
-        shutil.copy2(REPO_ROOT / "siad.yml", root / "siad.yml")
-        shutil.copytree(REPO_ROOT / "data", root / "data")
-        shutil.copytree(REPO_ROOT / "content", root / "content")
+        try:
+            if project == DEFAULT:
+                _copy_default(root)
+            else:
+                big_project.make(root, FIXED_BUILD_EPOCH)
+        except Exception as error:  # noqa: BLE001 - reported by every test of the project
+            _BUILDS[project] = (None, f"the project could not be made: {error!r}")
+            return _BUILDS[project]
         out = tmp / "site"
         result = CliRunner().invoke(
             cli, ["build", "--source", str(root), "--out", str(out)],
             env={"SOURCE_DATE_EPOCH": FIXED_BUILD_EPOCH}, prog_name="siad",
         )
-        _BUILD["out"] = out if result.exit_code == 0 else None
-        _BUILD["messages"] = f"exit {result.exit_code}\n{result.output}\n{result.exception or ''}"
-    return _BUILD["out"], _BUILD["messages"]  # type: ignore[return-value]
+        messages = f"exit {result.exit_code}\n{result.output}\n{result.exception or ''}"
+        _BUILDS[project] = (out if result.exit_code == 0 else None, messages)
+        SUMMARY.describe(project, _describe(project, root))
+    return _BUILDS[project]
+
+
+def site_of(project: str) -> Path:
+    out, messages = built(project)
+    if out is None:
+        pytest.fail(f"siad build failed on the {project} project:\n{messages}")
+    return out
 
 
 def _site_pages(out: Path) -> list[str]:
@@ -62,30 +122,35 @@ def _site_pages(out: Path) -> list[str]:
     )
 
 
+def a11y_pages(project: str) -> list[str]:
+    """The pages of ``project`` (what the session-wide checks cover, for the summary)."""
+    out, _ = built(project)
+    return _site_pages(out) if out else []
+
+
+def _projects(check: str) -> list[str]:
+    return [DEFAULT, LARGE] if check in LARGE_CHECKS else [DEFAULT]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("a11y")
+    if marker is None:
+        return
+    projects = _projects(marker.args[0])
     if "site_page" in metafunc.fixturenames:
-        out, _ = _built_site()
-        pages = _site_pages(out) if out else ["(échec de la construction)"]
-        metafunc.parametrize("site_page", pages)
+        params = []
+        for project in projects:
+            pages = a11y_pages(project) or ["(échec de la construction)"]
+            params += [pytest.param(SitePage(project, page), id=str(SitePage(project, page))) for page in pages]
+        metafunc.parametrize("site_page", params)
+    elif "project" in metafunc.fixturenames:
+        metafunc.parametrize("project", projects)
 
 
 # ---------------------------------------------------------------------------------------------
-# Session fixtures: one build, one server, one browser, two contexts (with and without JavaScript)
+# Session fixtures: builds, one server per site, one browser, two contexts (with and without
+# JavaScript) and, per site, one Opener with its two reused tabs
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    out, messages = _built_site()
-    if out is None:
-        pytest.fail(f"siad build failed on the default project:\n{messages}")
-    return out
-
-
-@pytest.fixture(scope="session")
-def origin(site: Path):
-    with b.serve(site) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")
@@ -113,98 +178,176 @@ def contexts(chromium):
                                  timezone_id="Europe/Paris")
         for js in (True, False)
     }
+    b.with_axe(made[True])
     yield made
     for context in made.values():
         context.close()
 
 
 @pytest.fixture(scope="session")
-def tabs(contexts, origin):
-    opener = b.Opener(contexts, origin)
-    yield opener
-    opener.close()
+def openers(contexts):
+    """``openers(project)``: the Opener of ``project``'s site, served from its first use."""
+    made: dict[str, b.Opener] = {}
+    with ExitStack() as stack:
+        def get(project: str) -> b.Opener:
+            if project not in made:
+                origin = stack.enter_context(b.serve(site_of(project)))
+                made[project] = b.Opener(contexts, origin)
+                stack.callback(made[project].close)
+            return made[project]
+
+        yield get
 
 
 @pytest.fixture
-def opener(tabs: b.Opener) -> b.Opener:
+def opener(request: pytest.FixtureRequest, openers) -> b.Opener:
+    """The Opener of the test's project (its ``site_page``), the default project's otherwise."""
+    site_page = getattr(getattr(request.node, "callspec", None), "params", {}).get("site_page")
+    tabs = openers(site_page.project if site_page else DEFAULT)
     tabs.reset()
     return tabs
 
 
-def report(page: str, problems: list[str]) -> str:
+def report(page: object, problems: list[str]) -> str:
     return f"{page}:\n  " + "\n  ".join(problems)
 
 
 # ---------------------------------------------------------------------------------------------
-# Every page of the default site
+# Every page of both sites
 # ---------------------------------------------------------------------------------------------
 
+AXE_VIEWS = [("1280 px light", b.DESKTOP, "light"), ("1280 px dark", b.DESKTOP, "dark"),
+             ("320 px dark", b.MOBILE, "dark"), ("320 px light", b.MOBILE, "light")]
+LARGE_AXE_VIEWS = ["1280 px light", "320 px light"]
 
-def test_axe_wcag(site_page: str, opener: b.Opener) -> None:
-    """axe-core on a wide and a 320 px screen, in light and dark colour schemes (one page load)."""
-    page = opener.open(site_page, scheme="light")
-    runs = {"1280 px light": b.axe_violations(page)}
-    opener.scheme(page, True, "dark")
-    runs["1280 px dark"] = b.axe_violations(page, inject=False)
-    opener.viewport(page, True, b.MOBILE)
-    runs["320 px dark"] = b.axe_violations(page, inject=False)
-    opener.scheme(page, True, "light")
-    runs["320 px light"] = b.axe_violations(page, inject=False)
+_VISITS: dict[str, dict] = {}
+
+
+def large_visit(opener: b.Opener, path: str) -> dict:
+    """What the large project's per-page checks need, from two page loads (kept for the tests of
+    the same page that follow): with JavaScript at 1280 px, light (structure and text of <main>
+    from the Opener's snapshot, axe-core), resized to 320 px (axe-core, reflow, text of <main>),
+    then without JavaScript at 320 px (reflow, text of <main>)."""
+    if path not in _VISITS:
+        page = opener.open(path)
+        runs = {LARGE_AXE_VIEWS[0]: b.axe_violations(page)}
+        opener.viewport(page, True, b.MOBILE)
+        runs[LARGE_AXE_VIEWS[1]] = b.axe_violations(page, inject=False)
+        reflow_js, main_js = b.reflow_problems(page), b.main_text(page)
+        page = opener.open(path, js=False, viewport=b.MOBILE)
+        _VISITS[path] = {
+            "axe": runs, "reflow": {True: reflow_js, False: b.reflow_problems(page)},
+            "main": (main_js, b.main_text(page)),
+        }
+    return _VISITS[path]
+
+
+@pytest.mark.a11y("axe")
+def test_axe_wcag(site_page: SitePage, opener: b.Opener) -> None:
+    """axe-core on a wide and a 320 px screen, in light and dark colour schemes (one page load);
+    the large project in light mode only."""
+    views = [name for name, _, _ in AXE_VIEWS] if site_page.project == DEFAULT else LARGE_AXE_VIEWS
+    with SUMMARY.checking(site_page.project, "axe", site_page.path, *views) as done:
+        if site_page.project == DEFAULT:
+            page = opener.open(site_page.path, scheme="light")
+            runs = {}
+            for name, viewport, scheme in AXE_VIEWS:
+                opener.viewport(page, True, viewport)
+                opener.scheme(page, True, scheme)
+                runs[name] = b.axe_violations(page, inject=not runs)
+        else:
+            runs = large_visit(opener, site_page.path)["axe"]
+        done(b.count_axe(runs))
     problems = b.format_axe_runs(runs)
     assert not problems, report(site_page, problems)
 
 
+@pytest.mark.a11y("reflow")
 @pytest.mark.parametrize("js", [True, False], ids=["js", "sans-js"])
-def test_reflow_320px(site_page: str, js: bool, opener: b.Opener) -> None:
-    page = opener.open(site_page, js=js, viewport=b.MOBILE)
-    problems = b.reflow_problems(page)
-    assert not problems, report(f"{site_page} (320 px, {'JS' if js else 'no JS'})", problems)
+def test_reflow_320px(site_page: SitePage, js: bool, opener: b.Opener) -> None:
+    view = "JS" if js else "no JS"
+    with SUMMARY.checking(site_page.project, "reflow", site_page.path, view) as done:
+        if site_page.project == DEFAULT:
+            problems = b.reflow_problems(opener.open(site_page.path, js=js, viewport=b.MOBILE))
+        else:
+            problems = large_visit(opener, site_page.path)["reflow"][js]
+        done(b.count_problems(problems))
+    assert not problems, report(f"{site_page} (320 px, {view})", problems)
 
 
-def test_same_content_without_javascript(site_page: str, opener: b.Opener) -> None:
-    with_js = opener.snapshot(site_page)["main"]
-    without_js = b.main_text(opener.open(site_page, js=False))
-    problems = b.nojs_problems(with_js, without_js)
+@pytest.mark.a11y("nojs")
+def test_same_content_without_javascript(site_page: SitePage, opener: b.Opener) -> None:
+    """<main> says the same with and without JavaScript (at 1280 px; at 320 px for the large project)."""
+    with SUMMARY.checking(site_page.project, "nojs", site_page.path) as done:
+        if site_page.project == DEFAULT:
+            with_js = opener.snapshot(site_page.path)["main"]
+            without_js = b.main_text(opener.open(site_page.path, js=False))
+        else:
+            with_js, without_js = large_visit(opener, site_page.path)["main"]
+        problems = b.nojs_problems(with_js, without_js)
+        done(b.count_problems(problems))
     assert not problems, report(site_page, problems)
 
 
-def test_rgaa_structure(site_page: str, opener: b.Opener) -> None:
-    problems = opener.snapshot(site_page)["structure"]
+@pytest.mark.a11y("structure")
+def test_rgaa_structure(site_page: SitePage, opener: b.Opener) -> None:
+    with SUMMARY.checking(site_page.project, "structure", site_page.path) as done:
+        problems = opener.snapshot(site_page.path)["structure"]
+        done(b.count_problems(problems))
     assert not problems, report(site_page, problems)
 
 
-def test_keyboard(site_page: str, opener: b.Opener) -> None:
-    problems = b.keyboard_problems(opener.open(site_page))
+@pytest.mark.a11y("keyboard")
+def test_keyboard(site_page: SitePage, opener: b.Opener) -> None:
+    with SUMMARY.checking(site_page.project, "keyboard", site_page.path) as done:
+        problems = b.keyboard_problems(opener.open(site_page.path))
+        done(b.count_problems(problems))
     assert not problems, report(site_page, problems)
 
 
-def test_text_zoom_200(site_page: str, opener: b.Opener) -> None:
-    problems = b.zoom_problems(opener.open(site_page, viewport=b.ZOOM))
+@pytest.mark.a11y("zoom")
+def test_text_zoom_200(site_page: SitePage, opener: b.Opener) -> None:
+    with SUMMARY.checking(site_page.project, "zoom", site_page.path) as done:
+        problems = b.zoom_problems(opener.open(site_page.path, viewport=b.ZOOM))
+        done(b.count_problems(problems))
     assert not problems, report(f"{site_page} (200 % text, {b.ZOOM['width']} px)", problems)
 
 
 # Session-wide checks: they reuse what the per-page tests above loaded, and load the rest.
 
-VARIANTS = [(True, b.DESKTOP), (True, b.MOBILE), (False, b.DESKTOP)]
+# The loads each page gets (the large project's: those of ``large_visit``).
+VARIANTS = {DEFAULT: [(True, b.DESKTOP), (True, b.MOBILE), (False, b.DESKTOP)],
+            LARGE: [(True, b.DESKTOP), (False, b.MOBILE)]}
 
 
-def test_pages_load_nothing_from_outside(site: Path, tabs: b.Opener) -> None:
-    for path in _site_pages(site):
-        for js, viewport in VARIANTS:
-            if (path, js, viewport["width"]) not in tabs.loaded:
-                tabs.open(path, js=js, viewport=viewport)
-    problems = [
-        f"{path}: {url}" for path, urls in sorted(tabs.outside_by_page.items()) for url in sorted(urls)
-    ]
+@pytest.mark.a11y("requests")
+def test_pages_load_nothing_from_outside(project: str, openers) -> None:
+    views = [f"{'JS' if js else 'no JS'} {viewport['width']} px" for js, viewport in VARIANTS[project]]
+    with SUMMARY.checking(project, "requests", None, *views) as done:
+        tabs = openers(project)
+        pages = _site_pages(site_of(project))
+        for path in pages:
+            for js, viewport in VARIANTS[project]:
+                if (path, js, viewport["width"]) not in tabs.loaded:
+                    tabs.open(path, js=js, viewport=viewport)
+        problems = [
+            f"{PREFIX[project]}{path}: {url}"
+            for path, urls in sorted(tabs.outside_by_page.items()) for url in sorted(urls)
+        ]
+        done(len(problems), pages=pages)
     assert not problems, "requests outside the site (blocked):\n" + "\n".join(problems)
 
 
-def test_titles_are_unique(site: Path, tabs: b.Opener) -> None:
-    pages = _site_pages(site)
-    for path in pages:
-        if path not in tabs.titles:
-            tabs.open(path, js=False)
-    problems = b.title_problems({path: tabs.titles[path] for path in pages})
+@pytest.mark.a11y("titles")
+def test_titles_are_unique(project: str, openers) -> None:
+    with SUMMARY.checking(project, "titles", None) as done:
+        tabs = openers(project)
+        pages = _site_pages(site_of(project))
+        for path in pages:
+            if path not in tabs.titles:
+                tabs.open(path, js=False)
+        problems = b.title_problems({PREFIX[project] + path: tabs.titles[path] for path in pages})
+        done(len(problems), pages=pages)
     assert not problems, "\n".join(problems)
 
 
@@ -233,7 +376,10 @@ table { border-collapse: collapse; }
 <main id="contenu" tabindex="-1">
 <h1>Une page correcte</h1>
 <h2>Horaires</h2>
-<p>Un <a href="good.html">lien</a> dans un texte.</p>
+<p>Un <a href="good.html">lien vers l'accueil</a> dans un texte.</p>
+<p><a href="good.html" title="Horaires de la mairie">Horaires</a> de la mairie et
+<a href="skip.html" title="Horaires de la médiathèque">horaires</a> de la médiathèque ;
+<a href="./good.html#contenu">Une page correcte</a>, <a href="good.html#contenu">une page correcte</a>.</p>
 <table>
 <caption>Horaires d'ouverture</caption>
 <tr><th scope="col">Jour</th><th scope="col">Heures</th></tr>
@@ -264,6 +410,8 @@ a:focus { outline: none; }
 <h1>Second titre</h1>
 <h4>Niveau sauté</h4>
 <p class="pale">Texte trop pâle.</p>
+<p>Pour déposer votre demande, <a href="good.html">cliquez ici</a>. <a href="good.html">En savoir plus…</a></p>
+<p><a href="good.html">Horaires</a> de la mairie, <a href="skip.html">horaires</a> de la médiathèque.</p>
 <img src="http://example.invalid/image.png">
 <a href="bad.html"></a>
 <table><tr><th>Jour</th></tr><tr><td>Lundi</td></tr></table>
@@ -322,31 +470,49 @@ def vnu(selftest_site: Path):
     if missing:
         yield b.missing_message(missing)
         return
-    out, _ = _built_site()
-    files = [out / p for p in _site_pages(out)] if out else []
+    files = []
+    for project in (DEFAULT, LARGE):
+        out, _ = built(project)
+        files += [out / p for p in _site_pages(out)] if out else []
     files += [selftest_site / "good.html", selftest_site / "bad.html"]
     checker = b.Vnu(files)
     yield checker
     checker.stop()
 
 
-@pytest.fixture
-def vnu_report(vnu) -> dict[Path, list[str]]:
+def vnu_messages(vnu: b.Vnu | str) -> dict[Path, list[str]]:
     if isinstance(vnu, str):
         pytest.fail(vnu)
     return vnu.messages()
 
 
-def test_html_conformance(site: Path, selftest_site: Path, vnu_report: dict[Path, list[str]]) -> None:
-    def name(path: Path) -> str:
-        return path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
+@pytest.fixture
+def vnu_report(vnu) -> dict[Path, list[str]]:
+    return vnu_messages(vnu)
 
-    errors = [
-        f"{name(path)}:{message}"
-        for path, messages in sorted(vnu_report.items())
-        if not path.is_relative_to(selftest_site)
-        for message in messages
-    ]
+
+@pytest.mark.a11y("vnu")
+def test_html_conformance(project: str, vnu, selftest_site: Path) -> None:
+    with SUMMARY.checking(project, "vnu", None) as done:
+        site = site_of(project)
+        others = [built(p)[0] for p in PREFIX if p != project] + [selftest_site]
+
+        def ours(path: Path) -> bool:
+            # Messages about a file of no known site (should there be any) go to the default project.
+            if path.is_relative_to(site):
+                return True
+            return project == DEFAULT and not any(o and path.is_relative_to(o) for o in others)
+
+        def name(path: Path) -> str:
+            return PREFIX[project] + path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
+
+        errors = [
+            f"{name(path)}:{message}"
+            for path, messages in sorted(vnu_messages(vnu).items())
+            if ours(path)
+            for message in messages
+        ]
+        done(len(errors), pages=_site_pages(site))
     assert not errors, "Nu Html Checker errors:\n" + "\n".join(errors)
 
 
@@ -430,6 +596,10 @@ def test_selftest_structure_problems(bad) -> None:
         "table without <caption>",
         "<th> without a valid scope",
         "link without accessible text",
+        "link text « cliquez ici » does not make sense out of context (RGAA 6.1): main > p:nth-of-type(2) > a",
+        "link text « En savoir plus… » does not make sense out of context",
+        "2 links with the same text « Horaires » lead to 2 different places (RGAA 6.1): "
+        "main > p:nth-of-type(3) > a:nth-of-type(1) → good.html, main > p:nth-of-type(3) > a:nth-of-type(2) → skip.html",
         "inline event handler onload",
         "inline <script> with content",
     ):
@@ -467,3 +637,34 @@ def test_selftest_duplicate_titles_are_reported() -> None:
 def test_selftest_vnu_reports_errors(vnu_report: dict[Path, list[str]], selftest_site: Path) -> None:
     errors = vnu_report.get(selftest_site / "bad.html", [])
     assert any("alt" in e for e in errors), errors
+
+
+def test_selftest_summary_counts_what_the_checks_find(bad, opener: b.Opener, selftest_origin: str) -> None:
+    """A separate tally, fed by the checks run on the broken page, counts what they found; the
+    run's own summary does not move (self-tests are not counted in it)."""
+    before = SUMMARY.lines()
+    tally = Tally()
+    tally.describe("controle", "pages de contrôle")
+    with tally.checking("controle", "axe", "bad.html", "1280 px light", "320 px light") as done:
+        page = bad()
+        runs = {"1280 px light": b.axe_violations(page)}
+        opener.viewport(page, True, b.MOBILE)
+        runs["320 px light"] = b.axe_violations(page, inject=False)
+        done(b.count_axe(runs))
+    with tally.checking("controle", "structure", "bad.html") as done:
+        done(b.count_problems(b.structure_problems(bad())))
+    with tally.checking("controle", "structure", "good.html") as done:
+        done(b.count_problems(b.structure_problems(opener.open("good.html", origin=selftest_origin))))
+    tally.expect("controle", "reflow", "bad.html")
+    with pytest.raises(RuntimeError), tally.checking("controle", "reflow", "bad.html", "JS"):
+        raise RuntimeError("la page ne s'est pas chargée")
+
+    violations = b.count_axe(runs)
+    assert violations >= 4, runs  # html-has-lang, image-alt, link-name, color-contrast at least
+    assert tally.lines() == [
+        "pages de contrôle",
+        f"  axe-core : 1 page × 2 vues, {violations} violations",
+        "  reflow 320 px : 0 page sur 1, 0 débordement, 1 contrôle interrompu (erreur)",
+        "  structure RGAA : 2 pages, 11 problèmes",
+    ]
+    assert SUMMARY.lines() == before

@@ -27,7 +27,7 @@ def site(tmp_path_factory) -> Path:
 def text_of(site: Path, url: str) -> str:
     """The visible text of a page's main content, spaces collapsed."""
     page = (site / url / "index.html").read_text(encoding="utf-8")
-    main = page[page.index("<main") : page.index("</main>")]
+    main = re.sub(r"<script[^>]*>.*?</script>", " ", page[page.index("<main") : page.index("</main>")], flags=re.S)
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
 
 

@@ -25,8 +25,8 @@ def test_the_default_project_passes_strict_and_lists_the_real_gaps_of_its_source
     result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert ": avertissement : " not in result.stderr and ": erreur : " not in result.stderr
-    assert "0 avertissement, 7 lacunes connues, 0 erreur" in result.stdout
-    assert "Lacunes connues des sources (7)" in result.stderr
+    assert "0 avertissement, 8 lacunes connues, 0 erreur" in result.stdout
+    assert "Lacunes connues des sources (8)" in result.stderr
     gaps = [line for line in result.stderr.splitlines() if ": lacune : " in line]
     assert [line.split(": lacune : ")[0] for line in gaps] == [
         "data/bailleurs.yml:13:12",  # SDES, RPLS 2022 (first of 12 places)
@@ -34,6 +34,7 @@ def test_the_default_project_passes_strict_and_lists_the_real_gaps_of_its_source
         "data/lieux/allier-habitat.yml:10:3",
         "data/lieux/france-services-vichy.yml:23:3",
         "siad.yml:3:1",  # the host: known only when the site is put online
+        "siad.yml:3:1",  # the licence of the open data: the publisher's decision
         "siad.yml:33:3",  # the multi-year accessibility plan, not in the sources
         "siad.yml:33:3",  # the current year's action plan, not in the sources
     ]
@@ -51,7 +52,7 @@ def test_old_figures_are_warnings_unless_their_vintage_is_declared_in_siad_yml(p
     assert "déclarez-le dans siad.yml avec « chiffres_anciens: »" in result.stderr
     assert not (tmp_path / "out").exists()
     plain = run("build", "--source", project, "--out", tmp_path / "out")
-    assert plain.exit_code == 0 and "2 avertissements, 5 lacunes connues, 0 erreur" in plain.stdout
+    assert plain.exit_code == 0 and "2 avertissements, 6 lacunes connues, 0 erreur" in plain.stdout
 
     config.write_text(text.replace("  raison: ", "  raisons: "), encoding="utf-8")
     broken = run("check", "--source", project)
@@ -69,7 +70,7 @@ def test_hours_to_be_confirmed_of_any_point_are_a_gap_not_a_failure(project: Pat
     result = run("build", "--strict", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert "lacune : les horaires de « Evoléa » sont à confirmer" in result.stderr
-    assert "8 lacunes connues" in result.stdout
+    assert "9 lacunes connues" in result.stdout
     page = (tmp_path / "out" / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
     assert "Horaires pas encore connus" in page
 
@@ -149,7 +150,8 @@ verifie_le: 2026-10-01
             '  courriel: "contact@exemple.fr"\n',
         ).replace('  telephone: "04 63 01 10 65"', '  telephone: "04 70 00 00 09"')
         .replace('  directeur_publication:', '  telephone: "04 70 00 00 10"\n  courriel: "editeur@exemple.fr"\n  directeur_publication:')
-        + 'hebergeur:\n  nom: "Hébergeur Exemple"\n  adresse: "2 rue du Serveur, 75000 Paris"\n  telephone: "01 00 00 00 00"\n',
+        + 'hebergeur:\n  nom: "Hébergeur Exemple"\n  adresse: "2 rue du Serveur, 75000 Paris"\n  telephone: "01 00 00 00 00"\n'
+        + 'licence_donnees:\n  nom: "Licence Ouverte 2.0"\n  url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"\n',
         encoding="utf-8",
     )
     text = config.read_text(encoding="utf-8")
@@ -200,6 +202,8 @@ verifie_le: 2026-10-01
     ):
         assert text in statement, text
     assert "non renseigné" not in statement
+    data_page = (tmp_path / "out" / "donnees-ouvertes" / "index.html").read_text(encoding="utf-8")
+    assert 'Licence : <a href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/">Licence Ouverte 2.0</a>' in data_page
 
 
 def test_point_pages_offer_a_vcard_and_a_map_link(project: Path, tmp_path: Path):
@@ -218,3 +222,27 @@ def test_point_pages_offer_a_vcard_and_a_map_link(project: Path, tmp_path: Path)
     bare = (out / "lieux" / "allier-habitat" / "index.html").read_text(encoding="utf-8")
     assert ".vcf" not in bare and "openstreetmap" not in bare
     assert not (out / "lieux" / "allier-habitat" / "allier-habitat.vcf").exists()
+
+
+def test_point_pages_carry_schema_org_json_ld(project: Path, tmp_path: Path):
+    import json
+    import re
+
+    out = tmp_path / "out"
+    point = project / "data" / "lieux" / "evolea.yml"
+    point.write_text(point.read_text(encoding="utf-8").replace('nom: "Evoléa"', 'nom: "Evoléa </script><!--"'), encoding="utf-8")
+    assert run("build", "--source", project, "--out", out, "--base-url", "https://logement.exemple.fr/").exit_code == 0
+    page = (out / "lieux" / "cdc-habitat" / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(blocks) == 1
+    data = json.loads(blocks[0])
+    assert data["@type"] == "GovernmentOffice" and data["name"] == "CDC Habitat"
+    assert data["url"] == "https://logement.exemple.fr/lieux/cdc-habitat/"
+    assert data["telephone"] == "+33470322950" and data["address"]["postalCode"] == "03700"
+    assert {"@type": "OpeningHoursSpecification", "dayOfWeek": [f"https://schema.org/{d}" for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")], "opens": "14:00", "closes": "15:00"} in data["openingHoursSpecification"]
+    hostile = (out / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
+    block = re.findall(r'<script type="application/ld\+json">(.*?)</script>', hostile, re.S)[0]
+    assert json.loads(block)["name"] == "Evoléa </script><!--" and "<" not in block
+    # hours to be confirmed are not exported as opening hours
+    unknown = (out / "lieux" / "france-services-vichy" / "index.html").read_text(encoding="utf-8")
+    assert "openingHoursSpecification" not in unknown

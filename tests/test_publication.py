@@ -40,7 +40,7 @@ def test_missing_publication_details_are_warnings_once_the_site_has_a_public_add
     assert ": lacune : les horaires de « Allier Habitat » sont à confirmer" in result.stderr  # still a gap
     assert not (tmp_path / "out").exists()
     plain = run("build", "--source", project, "--out", tmp_path / "out", "--base-url", "https://logement.exemple.fr/")
-    assert plain.exit_code == 0 and "3 avertissements, 4 lacunes connues" in plain.stdout
+    assert plain.exit_code == 0 and "4 avertissements, 4 lacunes connues" in plain.stdout
 
 
 def test_a_statement_without_contact_means_is_reported(project: Path, tmp_path: Path):

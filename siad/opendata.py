@@ -1,0 +1,140 @@
+"""Open data files written with the site, under ``donnees/``, and the list the « Données ouvertes » page shows.
+
+- ``lieux-accueil-structures.json`` and ``lieux-accueil-services.json``: the reception points in the
+  data·inclusion schema (v1): one *structure* per point and one *service* (the SIAD reception) each,
+  with the SIAD level as the extension field ``siad_niveau``;
+- ``lieux-accueil.csv``: the same points, one row each, opening hours in OSM ``opening_hours`` syntax;
+- ``communes.csv``: member communes with their social housing stock, its share and its source;
+- ``cotation.json``: the scoring grid (families, criteria, points, priority, rules).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+from .data import Point, SiteData
+from .figure_views import source_text
+from .indicators import share
+from .osm_hours import to_osm
+
+OPEN_DATA_DIR = "donnees/"
+SOURCE_ID = "siad"
+
+
+@dataclass(frozen=True)
+class OpenDataFile:
+    name: str
+    title: str
+    description: str
+    media: str  # « JSON », « CSV »
+    content: bytes
+
+
+def _date(point: Point, fallback: dt.date | None) -> str | None:
+    day = point.checked_on or fallback
+    return day.isoformat() if day else None
+
+
+def _structure(point: Point, prefix: str, fallback: dt.date | None) -> dict:
+    record = {
+        "source": SOURCE_ID,
+        "id": f"{prefix}--{point.slug}",
+        "nom": point.name,
+        "date_maj": _date(point, fallback),
+        "commune": point.commune,
+        "code_postal": point.postal_code,
+        "code_insee": point.insee,
+        "adresse": point.address,
+        "complement_adresse": point.address_extra,
+        "telephone": f"+{point.phones[0].uri.lstrip('+')}" if point.phones else None,
+        "courriel": point.email,
+        "site_web": point.website,
+        "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
+        "accessibilite_lieu": point.acceslibre,
+        "siad_niveau": point.level,
+    }
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def _service(point: Point, prefix: str, territory_code: str | None, fallback: dt.date | None, level_name: str | None) -> dict:
+    zone = list(point.served_communes) or ([territory_code] if territory_code else None)
+    record = {
+        "source": SOURCE_ID,
+        "structure_id": f"{prefix}--{point.slug}",
+        "id": f"{prefix}--{point.slug}--accueil-demandeurs",
+        "nom": "Accueil des demandeurs de logement social" + (f" ({level_name.lower()})" if level_name else ""),
+        "description": f"Lieu d'accueil de niveau {point.level} du service d'information et d'accueil des demandeurs de logement social (SIAD).",
+        "date_maj": _date(point, fallback),
+        "type": "information" if point.level == 1 else "accompagnement",
+        "thematiques": ["logement-hebergement--louer-un-logement"],
+        "frais": "gratuit",
+        "modes_accueil": ["en-presentiel"] + (["a-distance"] if any(m == "telephone" for m in point.access_modes) else []),
+        "zone_eligibilite": zone,
+        "commune": point.commune,
+        "code_postal": point.postal_code,
+        "code_insee": point.insee,
+        "adresse": point.address,
+        "telephone": f"+{point.phones[0].uri.lstrip('+')}" if point.phones else None,
+        "courriel": point.email,
+        "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
+        "siad_niveau": point.level,
+    }
+    return {key: value for key, value in record.items() if value is not None}
+
+
+def _json(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _csv(header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return buffer.getvalue().encode("utf-8")
+
+
+def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None) -> list[OpenDataFile]:
+    """The files, in a stable order; ``fallback``: the update date of points without ``verifie_le`` (the source's date)."""
+    prefix = siren or "siad"
+    points = sorted(data.points, key=lambda p: (p.level, p.slug))
+    levels = {n: level.name for n, level in data.levels.items()}
+    files = [
+        OpenDataFile("lieux-accueil-structures.json", "Lieux d'accueil (structures)", "Schéma data·inclusion v1, une structure par lieu ; champ supplémentaire « siad_niveau ».", "JSON",
+                     _json([_structure(p, prefix, fallback) for p in points])),
+        OpenDataFile("lieux-accueil-services.json", "Lieux d'accueil (services)", "Schéma data·inclusion v1, le service d'accueil des demandeurs de chaque lieu.", "JSON",
+                     _json([_service(p, prefix, siren, fallback, levels.get(p.level)) for p in points])),
+        OpenDataFile("lieux-accueil.csv", "Lieux d'accueil (tableur)", "Une ligne par lieu ; séparateur « ; » ; horaires au format OpenStreetMap.", "CSV",
+                     _csv(["id", "nom", "niveau", "organisation", "adresse", "complement_adresse", "code_postal", "commune", "code_insee", "telephone", "courriel", "site_web", "horaires_osm", "communes_desservies"],
+                          [[p.slug, p.name, p.level, p.organisation, p.address, p.address_extra, p.postal_code, p.commune, p.insee,
+                            " ; ".join(ph.display for ph in p.phones) or None, p.email, p.website,
+                            to_osm(p.hours) if p.hours and p.hours.has_hours else None, " ".join(p.served_communes) or None] for p in points])),
+    ]
+    if data.communes:
+        total = data.figures.stock_total()
+        rows = []
+        for commune in sorted(data.communes.values(), key=lambda c: c.insee):
+            area = data.figures.communes.get(commune.insee)
+            stock = area.get("parc_total") if area else None
+            exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in data.figures.communes.values())
+            if stock is None and exhaustive:
+                stock = 0
+            part = share(stock, total)
+            rows.append([commune.insee, commune.name, commune.postal_code, stock, f"{part.value:.1f}" if part.value is not None else None,
+                         area.get("qpv") if area else None, source_text(area.stock_set) if area and area.stock_set else None])
+        files.append(OpenDataFile("communes.csv", "Communes et logements sociaux", "Une ligne par commune membre : logements sociaux, part du territoire (calculée), dont QPV, source.", "CSV",
+                                  _csv(["code_insee", "nom", "code_postal", "logements_sociaux", "part_territoire_pourcent", "logements_qpv", "source"], rows)))
+    if data.grid is not None:
+        grid = data.grid
+        families = [
+            {"cle": f.key, "nom": f.name, "comptage": f.counting.describe(),
+             "criteres": [{"cle": c.key, "libelle": c.label, "points": c.points, "prioritaire": c.priority, "manuel": c.manual} for c in f.criteria]}
+            for f in grid.families
+        ]
+        files.append(OpenDataFile("cotation.json", "Grille de cotation", "Les familles de critères, les points (null : non publiés), les critères prioritaires et la source.", "JSON",
+                                  _json({"source": grid.source, "familles": families})))
+    return files

@@ -1,0 +1,73 @@
+"""Open data files: the reception points valid against the data·inclusion schema, CSV and JSON readable."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from data_inclusion.schema import v1
+
+from conftest import REPO_ROOT, run
+
+from siad.cotation_schema import load_grid_file
+from siad.errors import Report
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("opendata") / "site"
+    assert run("build", "--source", REPO_ROOT, "--out", out).exit_code == 0
+    return out
+
+
+def test_reception_points_follow_the_data_inclusion_schema(site: Path):
+    structures = json.loads((site / "donnees" / "lieux-accueil-structures.json").read_text(encoding="utf-8"))
+    services = json.loads((site / "donnees" / "lieux-accueil-services.json").read_text(encoding="utf-8"))
+    assert len(structures) == len(services) == 15
+    for record in structures:
+        v1.Structure.model_validate(record)
+    for record in services:
+        v1.Service.model_validate(record)
+    ids = {s["id"] for s in structures}
+    assert len(ids) == 15 and all(s["structure_id"] in ids for s in services)
+    assert sorted(s["siad_niveau"] for s in structures).count(2) == 13
+    adil = next(s for s in structures if s["id"] == "200071363--adil03")
+    assert adil["telephone"] == "+33470981845" and adil["horaires_accueil"].startswith("Mo,We,Fr 09:00-12:00,13:30-17:00;")
+    cusset = next(s for s in services if s["id"] == "200071363--maison-solidarites-cusset--accueil-demandeurs")
+    assert "03095" in cusset["zone_eligibilite"] or len(cusset["zone_eligibilite"]) > 1
+
+
+def test_a_broken_record_is_refused_by_the_schema():
+    with pytest.raises(Exception):
+        v1.Structure.model_validate({"source": "siad", "id": "x", "nom": "AB", "date_maj": "2024-02-29"})  # name too short
+
+
+def test_csv_files(site: Path):
+    points = list(csv.DictReader(io.StringIO((site / "donnees" / "lieux-accueil.csv").read_text(encoding="utf-8")), delimiter=";"))
+    assert len(points) == 15 and {p["niveau"] for p in points} == {"1", "2", "3"}
+    communes = list(csv.DictReader(io.StringIO((site / "donnees" / "communes.csv").read_text(encoding="utf-8")), delimiter=";"))
+    assert len(communes) == 39
+    assert sum(int(c["logements_sociaux"]) for c in communes) == 4717
+    assert sum(1 for c in communes if c["logements_sociaux"] != "0") == 27
+    vichy = next(c for c in communes if c["code_insee"] == "03310")
+    assert (vichy["logements_sociaux"], vichy["part_territoire_pourcent"], vichy["logements_qpv"]) == ("1867", "39.6", "1081")
+
+
+def test_cotation_json_holds_the_whole_grid(site: Path):
+    grid = load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
+    exported = json.loads((site / "donnees" / "cotation.json").read_text(encoding="utf-8"))
+    criteria = {c["cle"]: c for f in exported["familles"] for c in f["criteres"]}
+    assert set(criteria) == set(grid.criteria())
+    assert all(criteria[k]["points"] == c.points for k, c in grid.criteria().items())
+
+
+def test_the_open_data_page_links_every_file(site: Path):
+    page = (site / "donnees-ouvertes" / "index.html").read_text(encoding="utf-8")
+    files = sorted(p.name for p in (site / "donnees").iterdir())
+    assert len(files) == 5
+    for name in files:
+        assert f'href="../donnees/{name}" download' in page, name
+    assert "Licence : <em>non renseignée</em>" in page
