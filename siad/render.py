@@ -17,7 +17,7 @@ from .sitemap import sitemap_files
 from .vcard import has_contacts, vcard, vcard_name
 from .clock import build_date
 from .jsonld import point_jsonld
-from .views import Contact, Link, point_view, site_contacts
+from .views import Contact, Link, french_date, point_view, site_contacts
 
 @dataclass(frozen=True)
 class SiteView:
@@ -41,6 +41,9 @@ class PageView:
     kind: str
     content: str
     toc: list[Link]
+    updated: str | None = None  # « Informations à jour au … » under the page
+
+
 
 
 class Renderer:
@@ -101,7 +104,7 @@ class Renderer:
             toc = [Link(t["name"], "#" + t["id"]) for t in rendered.toc]
         context = {
             "site": self.site_view(url),
-            "page": PageView(page.title, page.description, self.kind(page), content, toc),
+            "page": PageView(page.title, page.description, self.kind(page), content, toc, self.updated(page)),
             "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
             "point": point_view(page.point, self.site.data) if page.point else None,
@@ -119,6 +122,17 @@ class Renderer:
         if page.url == "" and page.template == "page.html":
             return "home"
         return page.template.removesuffix(".html")
+
+    def updated(self, page: Page) -> str | None:
+        """When the page's information was last updated: a point's own check, else the source's date."""
+        territory = self.site.data.territory
+        if page.template == "404.html":
+            return None
+        if page.point is not None and page.point.checked_on:
+            return f"Informations vérifiées le {french_date(page.point.checked_on)}."
+        if territory is not None:
+            return f"Informations à jour au {french_date(territory.source_date)} ({territory.source})."
+        return None
 
     def site_view(self, url: Callable[[str], str]) -> SiteView:
         config = self.site.config

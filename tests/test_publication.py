@@ -77,3 +77,12 @@ def test_the_site_map_lists_every_page_and_every_page_links_to_it(project: Path,
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert 'plan-du-site/">Plan du site</a>' in html or ('href="./">Plan du site</a>' in html and page.parent.name == "plan-du-site"), page
+
+
+def test_every_page_says_when_its_information_was_last_updated(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    for page in out.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert '<p class="updated">Informations à jour au 29 février 2024 (PPGDID de Vichy Communauté 2024-2029).</p>' in html, page
+    assert '<p class="updated">' not in (out / "404.html").read_text(encoding="utf-8")
