@@ -156,4 +156,7 @@ class Renderer:
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:
         found = shortcode_context(self.site, name, args, loc, self.report, url)
-        return "" if found is None else self.theme.render(*found)
+        if found is None:
+            return ""
+        template, context = found
+        return self.theme.render(template, {**context, "asset": lambda logical: url(self.theme.asset_output(logical))})

@@ -206,6 +206,13 @@ def _donnees(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dic
     return {"files": links, "licence": site.config.publication.data_licence, "source": territory.source if territory else None}
 
 
+def _simulateur(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    grid = site.data.grid
+    if grid is None:
+        raise ShortcodeError("le bloc « simulateur-cotation » a besoin du fichier data/cotation.yml", "créez-le (voir docs/donnees.md)")
+    return {"grid_json": json.dumps(grid.to_dict(), ensure_ascii=False, separators=(",", ":"))}
+
+
 def rule_sentences(grid: Grid) -> list[str]:
     """The grid's global rules in French, as the cotation page states them."""
     rules = grid.rules
@@ -286,6 +293,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
     "communes": ((), "shortcodes/communes.html", _communes),
+    "simulateur-cotation": ((), "shortcodes/simulateur-cotation.html", _simulateur),
     "donnees-ouvertes": ((), "shortcodes/donnees-ouvertes.html", _donnees),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
     "tableau": (("cle",), "shortcodes/tableau.html", _tableau),

@@ -138,3 +138,71 @@ def test_directory_without_javascript_lists_every_point_and_links_the_commune_pa
     assert page.locator(".points li > a").count() == 15
     assert page.get_by_role("link", name="Choisissez votre commune").count() == 1
     nojs.close()
+
+
+def _vectors(grid, count: int = 300):
+    """Shared test vectors: random situations (fixed seed) and what siad.cotation.score says of them."""
+    import random
+
+    from siad.cotation import Situation, score
+
+    rng = random.Random(20261123)
+    keys = list(grid.criteria())
+    vectors = []
+    for _ in range(count):
+        months = rng.choice([0, 1, 5, 12, 14, 30, 61, 120])
+        situation = Situation(
+            criteria=tuple(rng.sample(keys, rng.randint(0, 6))),
+            months=months,
+            refusals=tuple(rng.randint(0, months) for _ in range(rng.choice([0, 0, 1, 2, 3, 4, 5]))),
+            caleol_without_offer=rng.choice([0, 0, 1, 3]),
+            first_quartile=rng.random() < 0.4,
+        )
+        result = score(grid, situation)
+        vectors.append((situation.to_dict(), result.total, [(l.kind, l.key, l.points, l.status) for l in result.lines]))
+    return vectors
+
+
+def test_cotation_simulator_agrees_with_python_on_shared_vectors(served):
+    import json
+
+    from siad.cotation_schema import load_grid_file
+
+    origin, context = served
+    grid = load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
+    vectors = _vectors(grid)
+    assert len({total for _, total, _ in vectors}) > 50  # the vectors cover many different totals
+    page = context.new_page()
+    page.goto(b.page_url(origin, "cotation/index.html"))
+    got = page.evaluate(
+        """(vectors) => {
+          const grid = JSON.parse(document.querySelector('.simulator').dataset.grille);
+          return vectors.map(v => { const r = window.siadScore(grid, v); return [r.total, r.lines.map(l => [l.kind, l.key || null, l.points, l.status])]; });
+        }""",
+        [v for v, _, _ in vectors],
+    )
+    for (situation, total, lines), (js_total, js_lines) in zip(vectors, got):
+        assert js_total == total, situation
+        assert [tuple(l) for l in js_lines] == [tuple(l) for l in lines], situation
+    page.close()
+
+
+def test_cotation_simulator_form_by_keyboard(served):
+    origin, context = served
+    page = context.new_page()
+    page.goto(b.page_url(origin, "cotation/index.html"))
+    page.get_by_label("Logement trop cher (", exact=False).check()
+    page.get_by_label("Demandeur de moins de 30 ans", exact=False).check()
+    months = page.get_by_label("Ancienneté de votre demande, en mois")
+    months.fill("14")
+    months.press("Tab")
+    result = page.locator(".simulator-result")
+    assert result.get_attribute("role") == "status"
+    from siad.cotation import Situation, score
+    from siad.cotation_schema import load_grid_file
+
+    grid = load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
+    expected = score(grid, Situation(("logement_trop_cher", "moins_de_30_ans"), 14)).total
+    assert f"Total estimé : {expected} points" in result.inner_text()
+    assert "ne donne pas droit à un logement" in page.locator(".simulator-form").inner_text()
+    page.close()
