@@ -206,3 +206,28 @@ def test_cotation_simulator_form_by_keyboard(served):
     assert f"Total estimé : {expected} points" in result.inner_text()
     assert "ne donne pas droit à un logement" in page.locator(".simulator-form").inner_text()
     page.close()
+
+
+def test_documents_checklist_keeps_only_the_chosen_situations_and_prints_on_two_pages_at_most(served):
+    origin, context = served
+    page = context.new_page()
+    page.goto(b.page_url(origin, "pieces-justificatives/index.html"))
+    terms = page.locator(".documents dt[id^='situation-']")
+    total = terms.count()
+    assert total > 10
+    boxes = page.locator(".documents dt input[type=checkbox]")
+    assert boxes.count() == total
+    boxes.nth(0).focus()
+    page.keyboard.press("Space")  # keyboard-operable
+    boxes.nth(3).check()
+    assert page.locator(".documents dt[id^='situation-'] + dd:not([hidden])").count() == 2  # only their pieces
+    assert page.locator(".documents dt[id^='situation-']:not(.unchosen)").count() == 2  # only they are printed
+    assert page.locator(".checklist-status").inner_text() == "2 situations choisies : seules leurs pièces sont affichées."
+    assert page.locator("#pieces-obligatoires").is_visible()  # the mandatory pieces always stay
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 2, pages
+    boxes.nth(0).uncheck()
+    boxes.nth(3).uncheck()
+    assert page.locator(".documents dt[id^='situation-'] + dd:not([hidden])").count() == total
+    page.close()
