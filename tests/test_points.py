@@ -246,3 +246,13 @@ def test_point_pages_carry_schema_org_json_ld(project: Path, tmp_path: Path):
     # hours to be confirmed are not exported as opening hours
     unknown = (out / "lieux" / "france-services-vichy" / "index.html").read_text(encoding="utf-8")
     assert "openingHoursSpecification" not in unknown
+
+
+def test_two_points_with_the_same_name_are_a_warning(project: Path, tmp_path: Path):
+    source = (project / "data" / "lieux" / "evolea.yml").read_text(encoding="utf-8")
+    (project / "data" / "lieux" / "zz-evolea-bis.yml").write_text(source, encoding="utf-8")
+    line = source.splitlines().index('nom: "Evoléa"') + 1
+    result = run("build", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert f"data/lieux/zz-evolea-bis.yml:{line}:6: avertissement : deux lieux d'accueil portent le même nom « Evoléa » (aussi dans data/lieux/evolea.yml)" in result.stderr
+    assert run("build", "--strict", "--source", project, "--out", tmp_path / "strict").exit_code == 1

@@ -128,8 +128,17 @@ def point_from(root: Path, path: Path, report: Report) -> Point | None:
 
 
 def check_point_references(data: SiteData, report: Report) -> None:
-    """Every level, commune and served commune a point names must exist."""
+    """Every level, commune and served commune a point names must exist; two points may not share a name."""
     levels = sorted(data.levels)
+    by_name: dict[str, Point] = {}
+    for point in sorted(data.points, key=lambda p: p.source):
+        first = by_name.setdefault(point.name.casefold(), point)
+        if first is not point:
+            report.warning(
+                point.locs["nom"],
+                f"deux lieux d'accueil portent le même nom « {point.name} » (aussi dans {first.source})",
+                "précisez le nom, par exemple avec la commune (« Maison France Services de … ») : sinon les listes de lieux montrent deux liens identiques",
+            )
     for point in data.points:
         if data.levels and point.level not in data.levels:
             report.error(
