@@ -10,7 +10,7 @@ from typing import Callable
 from .data import Point, SiteData
 from .data.communes import Commune
 from .figure_views import source_text
-from .french import of
+from .french import at, of
 from .indicators import commune_indicators, count, share, territory_indicators
 from .indicators import format_int
 from .markup import slugify
@@ -35,7 +35,8 @@ class FigureBlock:
 @dataclass(frozen=True)
 class CommuneView:
     name: str
-    of_name: str
+    of_name: str  # « du Vernet »
+    at_name: str  # « au Vernet »
     postal_code: str | None
     territory: str
     territory_of: str  # « de Vichy Communauté »
@@ -100,18 +101,18 @@ def commune_view(data: SiteData, commune: Commune, territory: str, portal: str |
         rows = [Fig("Logements sociaux", count(stock).text), Fig(f"Part des logements sociaux {of(territory)}", share(stock, figures.stock_total()).text)]
         if area is not None and area.get("qpv") is not None:
             rows.append(Fig("Dont en quartier prioritaire de la politique de la ville (QPV)", count(area.get("qpv")).text))
-        stock_block = FigureBlock(f"Le logement social à {commune.name}", rows, source_text(area.stock_set if area else None))
+        stock_block = FigureBlock(f"Le logement social {at(commune.name)}", rows, source_text(area.stock_set if area else None))
     elif known:
         first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
-        stock_note = f"La source ne recense aucun logement social à {commune.name} ({source_text(first)})."
+        stock_note = f"La source ne recense aucun logement social {at(commune.name)} ({source_text(first)})."
     else:
-        stock_note = f"Le nombre de logements sociaux à {commune.name} n'est pas publié."
+        stock_note = f"Le nombre de logements sociaux {at(commune.name)} n'est pas publié."
     names = {key: b.name for key, b in figures.bailleurs.items()}
     bailleurs = [Fig(names.get(b.bailleur, b.bailleur), count(b.stock).text) for b in (area.bailleurs if area else ()) if b.stock is not None]
     own = commune_indicators(figures, commune.insee)
     if own.requests.value is not None or own.attributions.value is not None:
         demand = FigureBlock(
-            f"La demande à {commune.name}",
+            f"La demande {at(commune.name)}",
             [Fig("Demandes en attente", own.requests.text), Fig("Attributions dans l'année", own.attributions.text), Fig("Pression de la demande", own.pressure.text), Fig("Délai d'attente théorique", own.waiting_time.text)],
             source_text(own.figure_set),
         )
@@ -131,7 +132,7 @@ def commune_view(data: SiteData, commune: Commune, territory: str, portal: str |
             + (f"Les chiffres ci-dessous sont ceux de l'ensemble {of(territory)}." if demand else "")
         ).strip()
     return CommuneView(
-        commune.name, of(commune.name), commune.postal_code, territory, of(territory),
+        commune.name, of(commune.name), at(commune.name), commune.postal_code, territory, of(territory),
         [_summary(p, url) for p in local], [_summary(p, url) for p in sector], [_summary(p, url) for p in common],
         url(POINTS_URL), portal, national, stock_block, stock_note, demand, demand_note, bailleurs,
     )

@@ -11,7 +11,7 @@ from .data import Point, SiteData
 from .data.communes import Commune
 from .markup import slugify
 from .errors import Location, Report
-from .french import of
+from .french import at, of
 
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
@@ -122,7 +122,7 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
                 title=commune.name,
                 template="commune.html",
                 source="data/communes.yml",
-                description=f"Demander un logement social à {commune.name} : où vous adresser, le nombre de logements sociaux et l'attente.",
+                description=f"Demander un logement social {at(commune.name)} : où vous adresser, le nombre de logements sociaux et l'attente.",
                 commune=commune,
             )
         )

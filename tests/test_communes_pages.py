@@ -43,6 +43,8 @@ def test_every_member_commune_has_its_page_linked_from_the_commune_index(site: P
     ("slug", "facts", "absent"),
     [
         ("vichy", ("Logements sociaux 1 867", "39,6 %", "1 081", "À Vichy", "Maison de l'Habitat de Vichy Communauté"), ("Aucun lieu d'accueil",)),
+        # articles contract: « au Vernet », « du Vernet », never « à Le Vernet »
+        ("le-vernet", ("Aucun lieu d'accueil n'est situé au Vernet.", "Pour les habitants du Vernet", "Le logement social au Vernet", "Logements sociaux 23"), ("à Le Vernet", "de Le Vernet")),
         ("cusset", ("Logements sociaux 1 332", "474", "Maison des Solidarités départementales de Cusset"), ()),
         # Arronnes: no social housing, covered by the Cusset Maison des solidarités' sector
         ("arronnes", ("La source ne recense aucun logement social à Arronnes", "Aucun lieu d'accueil n'est situé à Arronnes", "Pour les habitants d'Arronnes", "Maison des Solidarités départementales de Cusset"), ("Logements sociaux 0",)),
@@ -58,3 +60,12 @@ def test_commune_page_facts(site: Path, slug: str, facts: tuple[str, ...], absen
     assert f"ne sont pas publiés pour" in text and "La demande dans l'ensemble de Vichy Communauté" in text
     assert "Pression de la demande 3,2 demandes pour 1 attribution" in text
     assert "Source : AURA HLM, fichier partagé des demandes et des attributions 2022" in text
+
+
+def test_french_prepositions_before_names():
+    from siad.french import at, of
+
+    assert [of(n) for n in ("Cusset", "Evoléa", "ADIL03", "Le Vernet", "Les Ailes", "La Chabanne")] == [
+        "de Cusset", "d'Evoléa", "d'ADIL03", "du Vernet", "des Ailes", "de La Chabanne"]
+    assert [at(n) for n in ("Cusset", "Le Mayet-de-Montagne", "Les Ailes", "La Chabanne")] == [
+        "à Cusset", "au Mayet-de-Montagne", "aux Ailes", "à La Chabanne"]
