@@ -11,8 +11,7 @@ from .data import Point, SiteData
 from .data.communes import Commune
 from .figure_views import source_text
 from .french import at, of
-from .indicators import commune_indicators, count, share, territory_indicators
-from .indicators import format_int
+from .indicators import commune_indicators, count, format_int, share, territory_indicators
 from .markup import slugify
 from .model import POINTS_URL, commune_url
 from .views import PointSummary, phone_contacts, place_of
@@ -64,21 +63,24 @@ def _summary(point: Point, url: Callable[[str], str]) -> PointSummary:
     return PointSummary(point.name, url(f"{POINTS_URL}{point.slug}/"), place_of(point), (phone_contacts(point) or [None])[0])
 
 
-def _stock_phrase(data: SiteData, commune: Commune) -> tuple[int | None, bool]:
-    """(stock, known): a commune missing from an exhaustive list has 0."""
-    area = data.figures.communes.get(commune.insee)
-    if area is not None and area.get("parc_total") is not None:
-        return area.get("parc_total"), True
-    exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in data.figures.communes.values())
-    return (0, True) if exhaustive else (None, False)
+def top_level(points: list[Point]) -> int:
+    return max((p.level for p in points), default=0)
+
+
+def communes_received(point: Point, top: int) -> set[str] | None:
+    """The communes whose inhabitants a point receives: its own and its sector's; None for every commune
+    (the top level, the territory's common point). The commune pages and the directory filter both use it."""
+    if point.level == top:
+        return None
+    return {code for code in (point.insee, *point.served_communes) if code}
 
 
 def commune_links(data: SiteData, url: Callable[[str], str]) -> list[CommuneLink]:
     """Every member commune, alphabetically, with its stock in a few words."""
     links = []
     for commune in sorted(data.communes.values(), key=lambda c: slugify(c.name)):
-        stock, known = _stock_phrase(data, commune)
-        if not known:
+        stock = data.figures.commune_stock(commune.insee)
+        if stock is None:
             text = "nombre de logements sociaux non publié"
         elif stock == 0:
             text = "aucun logement social recensé"
@@ -90,19 +92,21 @@ def commune_links(data: SiteData, url: Callable[[str], str]) -> list[CommuneLink
 
 def commune_view(data: SiteData, commune: Commune, territory: str, portal: str | None, national: str | None, url: Callable[[str], str]) -> CommuneView:
     points = sorted(data.points, key=lambda p: (p.level, p.name.lower()))
+    top = top_level(points)
+    received = {p.slug: communes_received(p, top) for p in points}
     local = [p for p in points if p.insee == commune.insee]
-    sector = [p for p in points if commune.insee in p.served_communes and p not in local]
-    common = [p for p in points if p.level == max((q.level for q in points), default=0) and p not in local and p not in sector]
+    sector = [p for p in points if p not in local and received[p.slug] is not None and commune.insee in received[p.slug]]
+    common = [p for p in points if received[p.slug] is None and p not in local]
     figures = data.figures
     area = figures.communes.get(commune.insee)
-    stock, known = _stock_phrase(data, commune)
+    stock = figures.commune_stock(commune.insee)
     stock_block, stock_note = None, None
-    if known and stock:
+    if stock:
         rows = [Fig("Logements sociaux", count(stock).text), Fig(f"Part des logements sociaux {of(territory)}", share(stock, figures.stock_total()).text)]
         if area is not None and area.get("qpv") is not None:
             rows.append(Fig("Dont en quartier prioritaire de la politique de la ville (QPV)", count(area.get("qpv")).text))
         stock_block = FigureBlock(f"Le logement social {at(commune.name)}", rows, source_text(area.stock_set if area else None))
-    elif known:
+    elif stock == 0:
         first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
         stock_note = f"La source ne recense aucun logement social {at(commune.name)} ({source_text(first)})."
     else:

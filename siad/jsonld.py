@@ -27,7 +27,7 @@ def point_jsonld(point: Point, page_url: str | None, today: dt.date) -> str:
                 address[key] = value
         data["address"] = address
     if point.phones:
-        data["telephone"] = [f"+{p.uri.lstrip('+')}" for p in point.phones] if len(point.phones) > 1 else f"+{point.phones[0].uri.lstrip('+')}"
+        data["telephone"] = [p.uri for p in point.phones] if len(point.phones) > 1 else point.phones[0].uri
     if point.email:
         data["email"] = point.email
     if point.website:

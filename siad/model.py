@@ -136,16 +136,7 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
 
 
 def _default_points_index() -> Page:
-    body = "{{< lieux-accueil >}}\n"
-    src = SourcePage(source="(siad)", url=POINTS_URL, title="Les lieux d'accueil", body=body, body_line=1)
-    return Page(
-        url=POINTS_URL,
-        title=src.title,
-        template="page.html",
-        source=src.source,
-        description="Où s'informer et déposer sa demande de logement social.",
-        markdown=src,
-    )
+    return _generated_page(POINTS_URL, "Les lieux d'accueil", "Où s'informer et déposer sa demande de logement social.", "{{< lieux-accueil >}}\n")
 
 
 def commune_url(commune: Commune) -> str:

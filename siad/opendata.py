@@ -50,7 +50,7 @@ def _structure(point: Point, prefix: str, fallback: dt.date | None) -> dict:
         "code_insee": point.insee,
         "adresse": point.address,
         "complement_adresse": point.address_extra,
-        "telephone": f"+{point.phones[0].uri.lstrip('+')}" if point.phones else None,
+        "telephone": point.phones[0].uri if point.phones else None,
         "courriel": point.email,
         "site_web": point.website,
         "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
@@ -78,7 +78,7 @@ def _service(point: Point, prefix: str, territory_code: str | None, fallback: dt
         "code_postal": point.postal_code,
         "code_insee": point.insee,
         "adresse": point.address,
-        "telephone": f"+{point.phones[0].uri.lstrip('+')}" if point.phones else None,
+        "telephone": point.phones[0].uri if point.phones else None,
         "courriel": point.email,
         "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
         "siad_niveau": point.level,
@@ -119,10 +119,7 @@ def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None)
         rows = []
         for commune in sorted(data.communes.values(), key=lambda c: c.insee):
             area = data.figures.communes.get(commune.insee)
-            stock = area.get("parc_total") if area else None
-            exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in data.figures.communes.values())
-            if stock is None and exhaustive:
-                stock = 0
+            stock = data.figures.commune_stock(commune.insee)
             part = share(stock, total)
             rows.append([commune.insee, commune.name, commune.postal_code, stock, f"{part.value:.1f}" if part.value is not None else None,
                          area.get("qpv") if area else None, source_text(area.stock_set) if area and area.stock_set else None])

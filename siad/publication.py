@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .errors import Location, Report
+from .errors import Report
 from .schema import Choice, Date, Email, Field, Integer, ListOf, Phone, Record, Schema, Text, Url
 
 TOTAL, PARTIAL, NONE = "totalement_conforme", "partiellement_conforme", "non_conforme"

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from .commune_views import commune_links
+from .commune_views import commune_links, communes_received, top_level
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
@@ -45,19 +45,12 @@ class FamilyView:
     has_priority: bool  # the source marks priority criteria (*) in this family
 
 
-def _served(point, top_level: int) -> str:
-    """The communes a point receives, as on the commune pages: its own, its sector, or all (top level)."""
-    if point.level == top_level:
-        return "*"
-    return " ".join(sorted({c for c in (point.insee, *point.served_communes) if c}))
-
-
 def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     groups = []
-    top = max((p.level for p in site.data.points), default=0)
+    top = top_level(site.data.points)
     for number, points in site.points_by_level():
         level = site.data.levels.get(number)
-        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0], _served(p, top)) for p in points]
+        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0], " ".join(sorted(received)) if (received := communes_received(p, top)) is not None else "*") for p in points]
         groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
     if "niveau" in args:
         wanted = args["niveau"]

@@ -69,3 +69,18 @@ def test_french_prepositions_before_names():
         "de Cusset", "d'Evoléa", "d'ADIL03", "du Vernet", "des Ailes", "de La Chabanne"]
     assert [at(n) for n in ("Cusset", "Le Mayet-de-Montagne", "Les Ailes", "La Chabanne")] == [
         "à Cusset", "au Mayet-de-Montagne", "aux Ailes", "à La Chabanne"]
+
+
+def test_directory_filter_data_agrees_with_every_commune_page(site: Path):
+    """The JS filter of /lieux/ and the commune pages answer « who receives this commune ? » alike."""
+    directory = (site / "lieux" / "index.html").read_text(encoding="utf-8")
+    served = {slug: codes.split() for codes, slug in re.findall(r'<li data-communes="([^"]*)">\s*<a href="([^"/]+)/">', directory)}
+    assert len(served) == 15
+    codes = dict(re.findall(r'^  - code_insee: "(\d+)"\n    nom: (.+)$', (REPO_ROOT / "data" / "communes.yml").read_text(encoding="utf-8"), re.M))
+    assert len(codes) == 39
+    for insee, name in codes.items():
+        page = (site / "communes" / slugify(name) / "index.html").read_text(encoding="utf-8")
+        where = page[page.index("Où vous adresser") : page.index("Tous les lieux d'accueil")]
+        on_page = sorted(set(re.findall(r'href="\.\./\.\./lieux/([^"/]+)/"', where)))
+        by_filter = sorted(slug for slug, c in served.items() if c == ["*"] or insee in c)
+        assert on_page == by_filter, name

@@ -181,6 +181,14 @@ class Figures:
     tables: dict[str, FigureTable] = field(default_factory=dict)
     bailleurs: dict[str, Bailleur] = field(default_factory=dict)
 
+    def commune_stock(self, insee: str) -> int | None:
+        """A commune's social housing stock: its figure, 0 when absent from an exhaustive list, else None (not published)."""
+        area = self.communes.get(insee)
+        if area is not None and area.get("parc_total") is not None:
+            return area.get("parc_total")
+        exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in self.communes.values())
+        return 0 if exhaustive else None
+
     def stock_total(self) -> int | None:
         """The territory's stock: its own figure, else the sum of an exhaustive commune list."""
         if self.territory and self.territory.get("parc_total") is not None:
