@@ -8,6 +8,7 @@ from urllib.parse import quote
 from .data import Level, Point, SiteData
 from .data.points import ACCESS_MODE_LABELS
 from .french import of
+from .vcard import has_contacts, vcard_name
 from .hours_view import DayRow, notices, schedule_json, week_table
 
 
@@ -147,7 +148,7 @@ def point_view(point: Point, data: SiteData) -> PointView:
         accessibility=accessibility,
         checked_on=french_date(point.checked_on) if point.checked_on else None,
         map_href=f"https://www.openstreetmap.org/search?query={quote(f'{point.address}, {town}')}" if point.address and point.commune else None,
-        vcard_href=f"{point.slug}.vcf",
+        vcard_href=vcard_name(point) if has_contacts(point) else None,
         hours_json=schedule_json(hours) if hours else None,
     )
 

@@ -256,3 +256,15 @@ def test_two_points_with_the_same_name_are_a_warning(project: Path, tmp_path: Pa
     assert result.exit_code == 0
     assert f"data/lieux/zz-evolea-bis.yml:{line}:6: avertissement : deux lieux d'accueil portent le même nom « Evoléa » (aussi dans data/lieux/evolea.yml)" in result.stderr
     assert run("build", "--strict", "--source", project, "--out", tmp_path / "strict").exit_code == 1
+
+
+def test_a_point_known_only_by_its_commune_gets_no_vcard_link(project: Path, tmp_path: Path):
+    (project / "data" / "lieux" / "permanence.yml").write_text(
+        'nom: "Permanence en mairie"\nniveau: 2\ncode_postal: "03300"\ncommune: "Cusset"\ncode_insee: "03095"\nhoraires: {sur_rendez_vous: oui}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("build", "--strict", "--source", project, "--out", out)
+    assert result.exit_code == 0, result.stderr  # in particular, no link to a missing .vcf
+    page = (out / "lieux" / "permanence" / "index.html").read_text(encoding="utf-8")
+    assert "03300 Cusset" in page and ".vcf" not in page
