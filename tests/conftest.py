@@ -4,6 +4,8 @@ accessibility gate's summary at the end of the run (tests/a11y_summary.py)."""
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -65,3 +67,10 @@ def tree_hashes(path: Path) -> dict[str, str]:
         for p in sorted(path.rglob("*"))
         if p.is_file()
     }
+
+
+def main_text(site: Path, url: str) -> str:
+    """The visible text of a built page's <main> (scripts and tags removed, entities decoded, spaces collapsed)."""
+    page = (site / url / "index.html").read_text(encoding="utf-8")
+    main = re.sub(r"<script[^>]*>.*?</script>", " ", page[page.index("<main") : page.index("</main>")], flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))

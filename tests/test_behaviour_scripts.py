@@ -163,13 +163,15 @@ def _vectors(grid, count: int = 300):
     return vectors
 
 
-def test_cotation_simulator_agrees_with_python_on_shared_vectors(served):
-    import json
-
+@pytest.fixture(scope="module")
+def grid():
     from siad.cotation_schema import load_grid_file
 
+    return load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
+
+
+def test_cotation_simulator_agrees_with_python_on_shared_vectors(served, grid):
     origin, context = served
-    grid = load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
     vectors = _vectors(grid)
     assert len({total for _, total, _ in vectors}) > 50  # the vectors cover many different totals
     page = context.new_page()
@@ -187,21 +189,22 @@ def test_cotation_simulator_agrees_with_python_on_shared_vectors(served):
     page.close()
 
 
-def test_cotation_simulator_form_by_keyboard(served):
+def test_cotation_simulator_form_by_keyboard(served, grid):
     origin, context = served
     page = context.new_page()
     page.goto(b.page_url(origin, "cotation/index.html"))
-    page.get_by_label("Logement trop cher (", exact=False).check()
-    page.get_by_label("Demandeur de moins de 30 ans", exact=False).check()
+    for label in ("Logement trop cher (", "Demandeur de moins de 30 ans"):
+        page.get_by_label(label, exact=False).focus()
+        page.keyboard.press("Space")
     months = page.get_by_label("Ancienneté de votre demande, en mois")
-    months.fill("14")
-    months.press("Tab")
+    months.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("14")
+    page.keyboard.press("Tab")
     result = page.locator(".simulator-result")
     assert result.get_attribute("role") == "status"
     from siad.cotation import Situation, score
-    from siad.cotation_schema import load_grid_file
 
-    grid = load_grid_file(REPO_ROOT / "data" / "cotation.yml", "data/cotation.yml", Report())
     expected = score(grid, Situation(("logement_trop_cher", "moins_de_30_ans"), 14)).total
     assert f"Total estimé : {expected} points" in result.inner_text()
     assert "ne donne pas droit à un logement" in page.locator(".simulator-form").inner_text()

@@ -7,13 +7,12 @@ independent transcription, not the output of siad.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, run
+from conftest import REPO_ROOT, main_text, run
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +23,11 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-def text_of(site: Path, url: str) -> str:
-    """The visible text of a page's main content, spaces collapsed."""
-    page = (site / url / "index.html").read_text(encoding="utf-8")
-    main = re.sub(r"<script[^>]*>.*?</script>", " ", page[page.index("<main") : page.index("</main>")], flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)))
-
-
 def test_points_per_level_and_commitments(site: Path):
     directory = (site / "lieux" / "index.html").read_text(encoding="utf-8")
     points = sorted(p.name for p in (site / "lieux").iterdir() if p.is_dir())
     assert len(points) == 15  # l. 188-330: 1 point of level 1, 13 of level 2, 1 of level 3
-    levels = {n: sum(f"niveau {n}" in text_of(site, f"lieux/{p}").split(":")[0] for p in points) for n in (1, 2, 3)}
+    levels = {n: sum(f"niveau {n}" in main_text(site, f"lieux/{p}").split(":")[0] for p in points) for n in (1, 2, 3)}
     assert levels == {1: 1, 2: 13, 3: 1}
     assert all(f'href="{p}/"' in directory for p in points)
     # commitments: 6 for level 1 (l. 180-187), 9 for level 2 (l. 213-222), 11 for level 3 (l. 324-340)
@@ -66,13 +58,13 @@ def test_points_per_level_and_commitments(site: Path):
     ],
 )
 def test_reception_point_facts(site: Path, url: str, facts: tuple[str, ...]):
-    text = text_of(site, url)
+    text = main_text(site, url)
     for fact in facts:
         assert fact in text, fact
 
 
 def test_key_figures_and_stock_tables(site: Path):
-    text = text_of(site, "chiffres")
+    text = main_text(site, "chiffres")
     # l. 420-426: 1 895 active requests, 1 694 with a first choice in the territory, 527 attributions, pressure 3,2
     for fact in ("Logements sociaux 4 717", "tous choix de commune 1 895", "dans le territoire 1 694", "dans l'année 527", "Pression de la demande 3,2 demandes pour 1 attribution", "Délai d'attente théorique 3,2 ans"):
         assert fact.replace(" ", " ") in text.replace("\u202f", " "), fact
@@ -92,7 +84,7 @@ def test_key_figures_and_stock_tables(site: Path):
 
 
 def test_renewal_delays(site: Path):
-    text = text_of(site, "renouveler-sa-demande")
+    text = main_text(site, "renouveler-sa-demande")
     # l. 356-362
     for fact in ("au plus tard 1 mois avant la date anniversaire", "2 mois avant la date anniversaire", "2 mois après"):
         assert fact in text, fact

@@ -7,12 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pydantic
 import pytest
 from data_inclusion.schema import v1
 
 from conftest import REPO_ROOT, run
 
 from siad.cotation_schema import load_grid_file
+from siad.data import load_data
 from siad.errors import Report
 
 
@@ -37,11 +39,15 @@ def test_reception_points_follow_the_data_inclusion_schema(site: Path):
     adil = next(s for s in structures if s["id"] == "200071363--adil03")
     assert adil["telephone"] == "+33470981845" and adil["horaires_accueil"].startswith("Mo,We,Fr 09:00-12:00,13:30-17:00;")
     cusset = next(s for s in services if s["id"] == "200071363--maison-solidarites-cusset--accueil-demandeurs")
-    assert "03095" in cusset["zone_eligibilite"] or len(cusset["zone_eligibilite"]) > 1
+    # the sector of the Cusset solidarity office, as data/lieux/maison-solidarites-cusset.yml gives it
+    point = next(p for p in load_data(REPO_ROOT, Report()).points if p.slug == "maison-solidarites-cusset")
+    assert cusset["zone_eligibilite"] == list(point.served_communes) and "03008" in cusset["zone_eligibilite"]
+    territory_wide = next(s for s in services if s["id"] == "200071363--cdc-habitat--accueil-demandeurs")
+    assert territory_wide["zone_eligibilite"] == ["200071363"]  # no sector: the whole EPCI
 
 
 def test_a_broken_record_is_refused_by_the_schema():
-    with pytest.raises(Exception):
+    with pytest.raises(pydantic.ValidationError, match="nom"):
         v1.Structure.model_validate({"source": "siad", "id": "x", "nom": "AB", "date_maj": "2024-02-29"})  # name too short
 
 
