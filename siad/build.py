@@ -11,10 +11,13 @@ from .config import load_config
 from .content import load_content
 from .data import Freshness, load_data
 from .errors import Location, ProjectError, Report
+from .glossary import load_glossary
+from .headers import check_policy
 from .linkcheck import check_links
 from .model import build_site
 from .publication import check_publication
 from .render import Renderer
+from .symlinks import check_symlinks
 from .theme import Theme
 from .writer import check_output_dir, write_site
 
@@ -34,6 +37,9 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     """Everything a build does except writing. Raises :class:`ProjectError` on any error."""
     started = time.perf_counter()
     report = Report()
+    check_symlinks(root, report)  # before anything is read: nothing outside the project is ever opened
+    if report.has_errors:
+        raise ProjectError(report)
     config = load_config(root, report, base_url)
     if config is None:
         raise ProjectError(report)
@@ -47,11 +53,13 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     )
     sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
-    site = build_site(config, data, sources, static, report)
+    site = build_site(config, data, sources, static, report, load_glossary(sources, report))
     _stop_on_errors(report, strict)
     files = Renderer(site, theme, report).render_all()
     if not report.has_errors:
-        check_links(files, {page.output: page.source for page in site.pages}, config.base_path, report)
+        origins = {page.output: page.source for page in site.pages}
+        check_links(files, origins, config.base_path, report)
+        check_policy(files, origins, report, config.base_url)
     _stop_on_errors(report, strict, final=True)
     return BuildResult(report, files, time.perf_counter() - started)
 

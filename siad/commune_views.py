@@ -11,7 +11,8 @@ from .data import Point, SiteData
 from .data.communes import Commune
 from .figure_views import source_text
 from .french import at, of
-from .indicators import commune_indicators, count, format_int, share, territory_indicators
+from .data.figures import TYPOLOGIES, TYPOLOGY_LABELS
+from .indicators import DemandIndicators, commune_indicators, count, format_int, share, territory_indicators, typology_indicators
 from .markup import slugify
 from .model import POINTS_URL, commune_url
 from .views import PointSummary, phone_contacts, place_of
@@ -50,6 +51,9 @@ class CommuneView:
     demand: FigureBlock | None
     demand_note: str
     bailleurs: list[Fig] = field(default_factory=list)
+    sizes: list[Fig] = field(default_factory=list)  # the stock by typology and dwelling type, when published
+    size_demand: tuple[DemandIndicators, ...] = ()  # the demand by typology, when published
+    size_demand_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ def commune_view(data: SiteData, commune: Commune, territory: str, portal: str |
         stock_note = f"Le nombre de logements sociaux {at(commune.name)} n'est pas publié."
     names = {key: b.name for key, b in figures.bailleurs.items()}
     bailleurs = [Fig(names.get(b.bailleur, b.bailleur), count(b.stock).text) for b in (area.bailleurs if area else ()) if b.stock is not None]
+    sizes = [Fig(f"Logements {TYPOLOGY_LABELS[t]}", count(area.get(t)).text) for t in TYPOLOGIES if area is not None and area.get(t) is not None]
+    sizes += [Fig(label, count(area.get(key)).text) for key, label in (("individuel", "Maisons (logements individuels)"), ("collectif", "Appartements (logements collectifs)")) if area is not None and area.get(key) is not None]
     own = commune_indicators(figures, commune.insee)
     if own.requests.value is not None or own.attributions.value is not None:
         demand = FigureBlock(
@@ -139,4 +145,5 @@ def commune_view(data: SiteData, commune: Commune, territory: str, portal: str |
         commune.name, of(commune.name), at(commune.name), commune.postal_code, territory, of(territory),
         [_summary(p, url) for p in local], [_summary(p, url) for p in sector], [_summary(p, url) for p in common],
         url(POINTS_URL), portal, national, stock_block, stock_note, demand, demand_note, bailleurs,
+        sizes, typology_indicators(area), source_text(area.demand_set if area else None),
     )

@@ -101,7 +101,10 @@ def normalise_base_url(url: str) -> str:
 
 def check_base_url(url: str) -> str:
     """Validate a ``--base-url`` given on the command line (a usage error if wrong)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # « https://[x »: an unclosed IPv6 bracket, or a host that NFKC would change
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise UsageProblem(f"--base-url : « {url} » n'est pas une adresse web complète (https://exemple.fr/chemin/)")
     return normalise_base_url(url)

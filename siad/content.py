@@ -80,8 +80,14 @@ def page_url(relative: Path) -> str:
     return "".join(part + "/" for part in parts)
 
 
+# Hosting configuration files kept as they are at the root of the site (Netlify, Cloudflare Pages).
+HOSTING_FILES = ("_headers", "_redirects")
+
+
 def _safe_segments(relative: Path, rel: str, report: Report) -> bool:
     """Folder and file names become URLs: lowercase ASCII, digits and hyphens only."""
+    if relative.as_posix() in HOSTING_FILES:
+        return True
     for name in list(relative.parts[:-1]) + [relative.stem]:
         if not SLUG.fullmatch(name):
             report.error(

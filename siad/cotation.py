@@ -38,7 +38,7 @@ Conventions (the source does not state them):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 from .schema import suggestion
@@ -211,9 +211,12 @@ def score(grid: Grid, situation: Situation) -> ScoreResult:
     total = subtotal
     coefficient = rules.first_quartile_coefficient
     if coefficient is not None and situation.first_quartile:
-        exact = Decimal(subtotal) * coefficient
-        total = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        detail = f"total de {_pts(subtotal)} multiplié par {_num(coefficient)} (1er quartile de ressources) = {_num(exact)}"
+        with localcontext() as ctx:  # exact: Decimal's default 28 digits would round a long product, and fail to quantize it
+            _, digits, exponent = coefficient.as_tuple()
+            ctx.prec = max(ctx.prec, len(str(abs(subtotal))) + len(digits) + max(exponent, 0) + 2)
+            exact = Decimal(subtotal) * coefficient
+            total = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            detail = f"total de {_pts(subtotal)} multiplié par {_num(coefficient)} (1er quartile de ressources) = {_num(exact)}"
         if exact != total:
             detail += f", arrondi à {total} (au point le plus proche ; 0,5 est arrondi au-dessus)"
         lines.append(Line(FIRST_QUARTILE, "Premier quartile de ressources", total - subtotal, detail=detail))

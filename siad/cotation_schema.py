@@ -55,12 +55,13 @@ class Count(Integer):
 
 
 class Coefficient(Kind):
-    """A decimal multiplier > 0, read exactly from its text (« 1.1 » or « 1,1 »)."""
+    """A decimal multiplier > 0 and at most :attr:`MAXIMUM`, read exactly from its text (« 1.1 » or « 1,1 »)."""
 
     expected = "un nombre décimal"
+    MAXIMUM = 10  # 1.1 in the plans; far larger is a typo, and 1e40 would overflow the exact product
 
     def json_schema(self) -> dict:
-        return {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string", "pattern": r"^\d+(,\d+)?$"}]}
+        return {"anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": self.MAXIMUM}, {"type": "string", "pattern": r"^\d+(,\d+)?$"}]}
 
     def convert(self, node: Node, report: Report) -> Any:
         hint = "écrivez le coefficient sans guillemets, par exemple 1.1 pour +10 %"
@@ -81,6 +82,13 @@ class Coefficient(Kind):
                 node.loc,
                 f"le coefficient doit être strictement supérieur à 0, pas {node.text}",
                 "1.1 augmente le total de 10 % ; supprimez la règle si aucun coefficient ne s'applique",
+            )
+            return INVALID
+        if value > self.MAXIMUM:
+            report.error(
+                node.loc,
+                f"le coefficient {node.text} est trop grand : il multiplierait le total par plus de {self.MAXIMUM}",
+                "1.1 augmente le total de 10 % : vérifiez la virgule et les zéros",
             )
             return INVALID
         return value

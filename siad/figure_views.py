@@ -1,4 +1,4 @@
-"""Ready-made views of the housing figures, for the « chiffres-cles », « tableau » and « parc-communes » shortcodes.
+"""Ready-made views of the housing figures, for the « chiffres-cles », « tableau » and « chiffres-communes » shortcodes.
 
 Every figure is shown with its source and vintage; derived figures (pressure, theoretical waiting
 time, shares) come from :mod:`siad.indicators`, never from the data files.
@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Callable
+
+from .charts import BarChart, bar_chart
+from .data.communes import Commune
 from .data.figures import Figures
 from .data.tables import FigureSet, FigureTable
-from .indicators import NOT_PUBLISHED_TEXT, count, format_int, pressure, share, waiting_time
+from .french import of
+from .indicators import NOT_PUBLISHED_TEXT, OK, Indicator, commune_indicators, count, format_decimal, format_int, pressure, share, territory_indicators, waiting_time
+from .model import commune_url
 from .views import french_date
 
 
@@ -27,6 +33,8 @@ class TableRowView:
     label: str
     cells: tuple[str, ...]  # detail columns, then count, then share
     total: bool = False
+    href: str | None = None  # the row label links there
+    values: tuple[str, ...] = ()  # sortable tables: each cell's value for sorting (« » when not published)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,17 @@ class TableView:
     source: str
     note: str | None
     row_header: str = "Catégorie"
+    chart: BarChart | None = None
+    sortable: bool = False  # the script lets readers sort the rows by any column
+    sorted_by: int | None = None  # index in headers of the column the rows are sorted by, largest first
+
+    @property
+    def body(self) -> tuple[TableRowView, ...]:
+        return tuple(row for row in self.rows if not row.total)
+
+    @property
+    def totals(self) -> tuple[TableRowView, ...]:
+        return tuple(row for row in self.rows if row.total)
 
 
 def share_text(part: int | None, total: int | None) -> str:
@@ -73,49 +92,88 @@ def key_figures(figures: Figures) -> list[KeyFigure]:
     return rows
 
 
-def table_view(table: FigureTable) -> TableView:
-    """A published table with a computed share column and a total row."""
+def table_view(table: FigureTable, with_chart: bool = True) -> TableView:
+    """A published table with a computed share column, a total row and, unless told not to, a bar chart of the counts."""
     total = table.total if table.total is not None else sum(row.count for row in table.rows)
     rows = [
         TableRowView(row.label, (*(format_int(v) for v in row.detail), format_int(row.count), share_text(row.count, total)))
         for row in table.rows
     ]
+    chart = bar_chart(table.title, [(row.label, row.count, f"{format_int(row.count)} ({share_text(row.count, total)})") for row in table.rows]) if with_chart else None
     column_totals = tuple(format_int(v) for v in table.column_totals)
     rows.append(TableRowView("Total", (*column_totals, format_int(total), "100\u202f%" if total else NOT_PUBLISHED_TEXT), True))
     headers = (*table.columns, "Nombre", "Part")
-    return TableView(table.title, headers, tuple(rows), source_text(table.figure_set), table.note)
+    return TableView(table.title, headers, tuple(rows), source_text(table.figure_set), table.note, chart=chart)
 
 
-def commune_stock_table(figures: Figures, members: int) -> TableView | None:
-    """Social housing per member commune (those with stock), with their share and QPV part; ``members``: how many communes the territory has."""
-    communes = [area for area in figures.communes.values() if area.get("parc_total")]
-    if not communes:
+def _sort_value(indicator: Indicator) -> str:
+    return "" if indicator.value is None else f"{indicator.value:.4f}".rstrip("0").rstrip(".")
+
+
+def _short(indicator: Indicator) -> str:
+    """A ratio for a table cell whose header gives the unit: « 3,2 »; otherwise the indicator's own text."""
+    return format_decimal(indicator.value) if indicator.value is not None and indicator.status == OK else indicator.text
+
+
+def communes_table(figures: Figures, communes: list[Commune], territory: str, url: Callable[[str], str]) -> TableView | None:
+    """Every member commune with its stock, share and, where published, its demand and the indicators
+    siad derives from it; sortable by any column. Columns the source publishes for no commune are left
+    out and the note says so, with the territory's figures instead."""
+    if not communes or not figures.communes:
         return None
     total = figures.stock_total()
-    with_qpv = any(area.get("qpv") is not None for area in communes)
-    communes.sort(key=lambda a: (-(a.get("parc_total") or 0), a.name or ""))
+    stocks = {c.insee: figures.commune_stock(c.insee) for c in communes}
+    demand = {c.insee: commune_indicators(figures, c.insee) for c in communes}
+    with_qpv = any(figures.communes.get(c.insee) and figures.communes[c.insee].get("qpv") is not None for c in communes)
+    with_demand = any(d.requests.value is not None or d.attributions.value is not None for d in demand.values())
+    ordered = sorted(communes, key=lambda c: (-(stocks[c.insee] or 0), stocks[c.insee] is None, c.name))
     rows = []
-    for area in communes:
-        cells = [format_int(area.get("parc_total")), share_text(area.get("parc_total"), total)]
+    for commune in ordered:
+        stock = stocks[commune.insee]
+        stock_share = share(stock, total)
+        cells = [count(stock).text, share_text(stock, total) if stock else ("0\u202f%" if stock == 0 and total else stock_share.text)]
+        values = [_sort_value(count(stock)), _sort_value(stock_share) if stock else ("0" if stock == 0 else "")]
         if with_qpv:
-            qpv = area.get("qpv")
-            cells.append(format_int(qpv) if qpv is not None else "non publié")
-        rows.append(TableRowView(area.name or area.insee or "", tuple(cells)))
-    total_cells = [format_int(total) if total is not None else NOT_PUBLISHED_TEXT, "100\u202f%"]
-    qpv_given = [a for a in communes if a.get("qpv") is not None]
+            area = figures.communes.get(commune.insee)
+            qpv = count(area.get("qpv") if area else (0 if stock == 0 else None))
+            cells.append(qpv.text)
+            values.append(_sort_value(qpv))
+        if with_demand:
+            d = demand[commune.insee]
+            cells += [count(d.requests.value).text, count(d.attributions.value).text, _short(d.pressure), d.waiting_time.text]
+            values += [_sort_value(d.requests), _sort_value(d.attributions), _sort_value(d.pressure), _sort_value(d.waiting_time)]
+        rows.append(TableRowView(commune.name, tuple(cells), href=url(commune_url(commune)), values=tuple(values)))
+    headers = ["Logements sociaux", "Part du territoire"]
     if with_qpv:
-        total_cells.append(format_int(sum(a.get("qpv") for a in qpv_given)))
-    rows.append(TableRowView("Total", tuple(total_cells), True))
-    headers = ("Logements sociaux", "Part du territoire") + (("Dont en quartier prioritaire (QPV)",) if with_qpv else ())
-    first = communes[0].stock_set
-    others = members - len(communes)
-    note = None
-    if others > 0 and first is not None and first.exhaustive:
-        note = f"Les {others} autres communes du territoire n'ont aucun logement social recensé par la source."
-    elif others > 0:
-        note = f"Pour les {others} autres communes du territoire, le nombre de logements sociaux n'est pas publié."
-    if with_qpv and len(qpv_given) < len(communes):
-        names = ", ".join(sorted(a.name or a.insee or "" for a in qpv_given))
-        qpv_note = f"La source ne donne le nombre de logements en quartier prioritaire que pour : {names}."
-        note = f"{note} {qpv_note}" if note else qpv_note
-    return TableView("Logements sociaux par commune", headers, tuple(rows), source_text(first), note, "Commune")
+        headers.append("Dont en quartier prioritaire (QPV)")
+    if with_demand:
+        headers += ["Demandes en attente", "Attributions dans l'année", "Pression (demandes pour 1 attribution)", "Délai d'attente théorique"]
+    total_cells = [count(total).text, "100\u202f%" if total else NOT_PUBLISHED_TEXT]
+    if with_qpv:
+        total_cells.append(format_int(sum(figures.communes[c.insee].get("qpv") or 0 for c in communes if c.insee in figures.communes)))
+    whole = territory_indicators(figures)
+    if with_demand:
+        total_cells += [count(whole.requests.value).text, count(whole.attributions.value).text, _short(whole.pressure), whole.waiting_time.text]
+    rows.append(TableRowView(f"Ensemble {of(territory)}", tuple(total_cells), True))
+    first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
+    sources = [source_text(first)]
+    demand_set = next((d.figure_set for d in demand.values() if d.figure_set), None)
+    if with_demand and demand_set is not None and source_text(demand_set) not in sources:
+        sources.append(source_text(demand_set))
+    notes = []
+    if not with_demand:
+        whole_text = (
+            f" Pour l'ensemble {of(territory)} : {whole.pressure.text}, soit un délai d'attente théorique de {whole.waiting_time.text} ({source_text(whole.figure_set)})."
+            if whole.pressure.value is not None else ""
+        )
+        notes.append(f"La source ne publie par commune ni les demandes en attente, ni les attributions : la pression et le délai d'attente théorique ne peuvent pas être calculés par commune.{whole_text}")
+    else:
+        notes.append("La pression et le délai d'attente théorique sont calculés par ce site à partir des demandes et des attributions publiées.")
+    qpv_given = sorted(c.name for c in communes if figures.communes.get(c.insee) and figures.communes[c.insee].get("qpv") is not None)
+    if with_qpv and len(qpv_given) < sum(1 for c in communes if stocks[c.insee]):
+        notes.append(f"La source ne donne le nombre de logements en quartier prioritaire que pour : {', '.join(qpv_given)}.")
+    unknown = [c.name for c in ordered if stocks[c.insee] is None]
+    if unknown:
+        notes.append(f"Le nombre de logements sociaux n'est pas publié pour {len(unknown)} commune{'s' if len(unknown) > 1 else ''}.")
+    chart = bar_chart("Logements sociaux par commune", [(c.name, stocks[c.insee], f"{count(stocks[c.insee]).text} ({share_text(stocks[c.insee], total)})") for c in ordered if stocks[c.insee]])
+    return TableView("Les communes du territoire", tuple(headers), tuple(rows), " ; ".join(sources), " ".join(notes), "Commune", chart=chart, sortable=True, sorted_by=0)

@@ -210,12 +210,13 @@ class _Week(Kind):
 
     def convert(self, node: Node, report: Report):
         text = _text(node)
-        if text is None or not text.isdigit():
+        if text is None or not re.fullmatch(r"[0-9]+", text):  # not isdigit(): « ² » is a digit int() refuses
             return self.wrong_type(node, report, "écrivez par exemple [1, 3] pour le 1er et le 3e du mois")
-        if not 1 <= int(text) <= 5:
+        number = text.lstrip("0") or "0"  # compared as text: int() refuses numbers of 4 300 digits
+        if len(number) > 1 or not 1 <= int(number) <= 5:
             report.error(
                 node.loc,
-                f"la semaine {int(text)} du mois n'existe pas : un jour revient au plus 5 fois dans un mois",
+                f"la semaine {number} du mois n'existe pas : un jour revient au plus 5 fois dans un mois",
                 "écrivez un nombre de 1 à 5 : 1 pour le premier du mois, 2 pour le deuxième…",
             )
             return INVALID
@@ -394,13 +395,22 @@ class OpeningHours(Kind):
             report.error(node.loc, "les horaires sont vides", "si les horaires ne sont pas connus, écrivez « a_confirmer: oui » sous « horaires: »")
             return INVALID
         try:
-            return parse_osm(text)
+            schedule = parse_osm(text)
         except OsmHoursError as exc:
             loc = node.loc
             if "\n" not in text and loc.col is not None:  # a one-line scalar: point at the part
                 loc = Location(loc.path, loc.line, loc.col + exc.offset + (1 if node.quoted else 0))
             report.error(loc, exc.message, exc.hint)
             return INVALID
+        if not (schedule.has_hours or schedule.appointment_only or schedule.to_be_confirmed):  # « off »: as in the structured form
+            report.error(
+                node.loc,
+                "aucun horaire n'est indiqué : le lieu serait fermé tous les jours",
+                "indiquez les heures d'ouverture, par exemple « Mo-Fr 09:00-12:00 », "
+                "ou écrivez « horaires: {a_confirmer: oui} » si elles ne sont pas connues",
+            )
+            return INVALID
+        return schedule
 
 
 def schedule_from_node(node: Node, report: Report) -> Schedule:

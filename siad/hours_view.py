@@ -28,6 +28,16 @@ class DayRow:
     def closed(self) -> bool:
         return not self.slots
 
+    @property
+    def pieces(self) -> list[tuple[str, str]]:
+        """``text`` cut into (time range, what follows it), so that a range never breaks across lines."""
+        out = []
+        for index, view in enumerate(self.slots):
+            left = len(self.slots) - index - 1
+            separator = ", " if left > 1 else " et " if left == 1 else ""
+            out.append((view.hours, (f" ({view.mode_label})" if view.mode_label else "") + separator))
+        return out
+
 
 def french_time(minutes: int) -> str:
     return f"{minutes // 60} h" + (f" {minutes % 60:02d}" if minutes % 60 else "")

@@ -3,12 +3,18 @@
 Content never runs template code: the only way for a page to show data is a shortcode,
 ``{{< lieux-accueil niveau=2 >}}`` alone on its line, rendered by a theme template that
 siad chooses (see :mod:`siad.shortcodes`).
+
+The author's Markdown may hold raw HTML: its rendering goes through the allowlist sanitiser of
+:mod:`siad.sanitise`. The shortcodes' HTML (siad's own templates, with forms, ``data-*`` and
+SVG) must not: each shortcode becomes a placeholder paragraph, the Markdown is rendered and
+sanitised, then the placeholders are replaced by the shortcodes' HTML.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import secrets
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -19,6 +25,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import Location, Report
+from .sanitise import sanitise
 from .schema import suggestion
 
 SHORTCODE_LINE = re.compile(r"^\s*\{\{<\s*(?P<name>[a-z0-9-]+)(?P<args>(?:\s+[a-z_][a-z0-9_]*=(?:\"[^\"]*\"|[^\s\"]+))*)\s*>\}\}\s*$")
@@ -52,12 +59,24 @@ class LinkContext:
 
 
 class _ShortcodePreprocessor(Preprocessor):
+    """Each shortcode line becomes a paragraph of its own holding a placeholder token (letters and
+    digits only, with a random part the author cannot guess), its HTML kept in ``blocks``."""
+
     def __init__(self, md, source: str, first_line: int, render: ShortcodeRenderer, report: Report):
         super().__init__(md)
         self.source = source
         self.first_line = first_line
         self.render = render
         self.report = report
+        self.nonce = secrets.token_hex(8)
+        self.blocks: dict[str, str] = {}  # placeholder token -> the shortcode's HTML
+
+    def restore(self, html: str) -> str:
+        """``html`` with each placeholder paragraph replaced by its shortcode's HTML."""
+        if not self.blocks:
+            return html
+        token = re.compile(rf"<p>(siadbloc{self.nonce}n\d+)</p>|(siadbloc{self.nonce}n\d+)")
+        return token.sub(lambda m: self.blocks.get(m.group(1) or m.group(2), ""), html)
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
@@ -76,8 +95,9 @@ class _ShortcodePreprocessor(Preprocessor):
                 out.append("")
                 continue
             args = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in SHORTCODE_ARG.finditer(match.group("args"))}
-            html = self.render(match.group("name"), args, loc)
-            out.extend(["", self.md.htmlStash.store(html), ""])
+            token = f"siadbloc{self.nonce}n{len(self.blocks)}"
+            self.blocks[token] = self.render(match.group("name"), args, loc)
+            out.extend(["", token, ""])
         return out
 
 
@@ -148,6 +168,44 @@ class _PageTreeprocessor(Treeprocessor):
         return href
 
 
+class _TableAlignment(Treeprocessor):
+    """Markdown's column alignment (``|---:|``) is a ``style`` attribute, which the sanitiser
+    removes from content: it becomes a class of the theme instead (``align-right``…)."""
+
+    STYLE = re.compile(r"text-align:\s*(left|center|right);?")
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in ("th", "td") and (match := self.STYLE.fullmatch((element.get("style") or "").strip())):
+                del element.attrib["style"]
+                element.set("class", " ".join(filter(None, (element.get("class"), f"align-{match.group(1)}"))))
+
+
+class _FrenchSpacing(Treeprocessor):
+    """French typography: the space before « ? ! ; : » and inside guillemets becomes a narrow
+    no-break space, so that a « ? » never starts a line on a narrow screen. Code is left alone."""
+
+    BEFORE = re.compile(r"[ \u00a0](?=[?!;:»])")
+    AFTER = re.compile(r"(?<=«)[ \u00a0]")
+
+    def run(self, root: etree.Element) -> None:
+        self._fix(root)
+
+    def _fix(self, element: etree.Element) -> None:
+        if element.tag in ("code", "pre", "script", "style"):
+            return
+        element.text = self._spaces(element.text)
+        for child in element:
+            self._fix(child)
+            child.tail = self._spaces(child.tail)
+
+    @classmethod
+    def _spaces(cls, text: str | None) -> str | None:
+        if not text:
+            return text
+        return cls.AFTER.sub("\u202f", cls.BEFORE.sub("\u202f", text))
+
+
 def render_markdown(
     body: str,
     source: str,
@@ -155,13 +213,22 @@ def render_markdown(
     shortcodes: ShortcodeRenderer,
     links: LinkContext,
     report: Report,
+    glossary: Treeprocessor | None = None,
 ) -> RenderedMarkdown:
     md = markdown.Markdown(
         extensions=["tables", "attr_list", "abbr", "def_list", "sane_lists", "toc"],
         extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
         output_format="html",
     )
-    md.preprocessors.register(_ShortcodePreprocessor(md, source, first_line, shortcodes, report), "siad-shortcodes", 28)
+    blocks = _ShortcodePreprocessor(md, source, first_line, shortcodes, report)
+    md.preprocessors.register(blocks, "siad-shortcodes", 28)
     md.treeprocessors.register(_PageTreeprocessor(md, source, body, first_line, links, report), "siad-links", 1)
-    html = md.convert(body)
-    return RenderedMarkdown(html=html, toc=getattr(md, "toc_tokens", []))
+    md.treeprocessors.register(_TableAlignment(md), "siad-table-alignment", 0.45)
+    md.treeprocessors.register(_FrenchSpacing(md), "siad-french-spacing", 0.4)
+    if glossary is not None:  # after the links are rewritten: its own links are final
+        glossary.md = md
+        md.treeprocessors.register(glossary, "siad-glossary", 0.5)
+    # The author's HTML through the allowlist; the shortcodes' HTML (siad's own) only after it.
+    html = blocks.restore(sanitise(md.convert(body), source, body, first_line, report)).strip()
+    toc = [{**token, "name": _FrenchSpacing._spaces(token["name"])} for token in getattr(md, "toc_tokens", [])]
+    return RenderedMarkdown(html=html, toc=toc)

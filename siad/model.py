@@ -12,6 +12,7 @@ from .data.communes import Commune
 from .markup import slugify
 from .errors import Location, Report
 from .french import at, of
+from .glossary import Glossary
 
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
@@ -19,6 +20,7 @@ ACCESSIBILITY_URL = "accessibilite/"
 SITEMAP_URL = "plan-du-site/"
 COMMUNES_URL = "communes/"
 OPEN_DATA_URL = "donnees-ouvertes/"
+SEARCH_URL = "recherche/"
 FOOTER_URLS = (SITEMAP_URL, "glossaire/", OPEN_DATA_URL, "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
@@ -49,6 +51,7 @@ class Site:
     data: SiteData
     pages: list[Page]
     static_files: list[StaticFile] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=Glossary)
 
     def page(self, url: str) -> Page | None:
         return next((p for p in self.pages if p.url == url and p.template != "404.html"), None)
@@ -80,7 +83,7 @@ class Site:
         return sorted(groups.items())
 
 
-def build_site(config: Config, data: SiteData, sources: list[SourcePage], static: list[StaticFile], report: Report) -> Site:
+def build_site(config: Config, data: SiteData, sources: list[SourcePage], static: list[StaticFile], report: Report, glossary: Glossary | None = None) -> Site:
     """Plan every page; two sources claiming one URL is an error."""
     pages: list[Page] = []
     for src in sources:
@@ -128,11 +131,13 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
         )
     if not any(p.url == OPEN_DATA_URL for p in pages):
         pages.append(_generated_page(OPEN_DATA_URL, "Données ouvertes", "Les lieux d'accueil, les communes et la grille de cotation en fichiers JSON et CSV, réutilisables.", "{{< donnees-ouvertes >}}\n"))
+    if not any(p.url == SEARCH_URL for p in pages):
+        pages.append(_generated_page(SEARCH_URL, "Rechercher sur le site", "Trouver les pages du site qui parlent de ce que vous cherchez.", "{{< recherche >}}\n"))
     if not any(p.url == SITEMAP_URL for p in pages):
         pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
     pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))
     _check_collisions(pages, static, report)
-    return Site(config, data, pages, static)
+    return Site(config, data, pages, static, glossary or Glossary())
 
 
 def _default_points_index() -> Page:

@@ -167,7 +167,7 @@ class _Parser:
     def ranks(self) -> tuple[int, ...]:
         end = self.text.find("]", self.pos)
         inside = self.text[self.pos + 1 : end] if end > 0 else ""
-        if end < 0 or not re.fullmatch(r"\s*\d+(\s*-\s*\d+)?(\s*,\s*\d+(\s*-\s*\d+)?)*\s*", inside):
+        if end < 0 or not re.fullmatch(r"\s*[0-9]{1,2}(\s*-\s*[0-9]{1,2})?(\s*,\s*[0-9]{1,2}(\s*-\s*[0-9]{1,2})?)*\s*", inside):
             self.fail(
                 f"« {self.text[self.pos : end + 1 if end > 0 else None]} » n'est pas pris en charge",
                 "seuls les rangs de 1 à 5 sont compris, par exemple Mo[1,3] pour le 1er et le 3e lundi ; " + _STRUCTURED,
@@ -175,6 +175,8 @@ class _Parser:
         weeks: set[int] = set()
         for part in inside.split(","):
             low, _, high = part.partition("-")
+            if int(high or low) < int(low):
+                self.fail(f"le rang « {part.strip()} » va à l'envers", "écrivez le plus petit rang d'abord, par exemple Mo[1-3]")
             weeks.update(range(int(low), int(high or low) + 1))
         if not weeks <= {1, 2, 3, 4, 5}:
             self.fail(f"le rang {max(weeks)} n'existe pas : un jour revient au plus 5 fois dans un mois", "écrivez un rang de 1 à 5")

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .errors import Location, Report
+from .glossary import GlossaryTreeprocessor
 from .markup import LinkContext, render_markdown
-from .model import ACCESSIBILITY_URL, Page, Site, relative_url
+from .model import ACCESSIBILITY_URL, SEARCH_URL, Page, Site, relative_url
+from .search_index import SEARCH_INDEX, search_index
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
 from .commune_views import commune_view
 from .opendata import OPEN_DATA_DIR, open_data_files
 from .sitemap import sitemap_files
+from .headers import HEADERS_FILE, headers_file
 from .vcard import has_contacts, vcard, vcard_name
 from .clock import build_date
 from .jsonld import point_jsonld
@@ -32,6 +35,7 @@ class SiteView:
     home: str
     footer_links: list[Link]
     accessibility: Link  # « Accessibilité : non conforme », to the statement when the page exists
+    search: Link | None = None  # « Rechercher » in the header, when the site has its search page
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class Renderer:
             except ThemeError as exc:
                 self.report.error(exc.location, exc.message, exc.hint)
                 break  # the same template error would repeat on every page
+        out[SEARCH_INDEX] = search_index(self.site.pages, out)  # from the rendered pages
         for logical, asset in sorted(self.theme.assets.items()):
             out[asset.output] = asset.read()
         for page in self.site.pages:
@@ -76,6 +81,7 @@ class Renderer:
             out[OPEN_DATA_DIR + item.name] = item.content
         for name, data in sitemap_files(self.site).items():
             out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
+        out.setdefault(HEADERS_FILE, headers_file())  # security headers; a content/_headers wins
         for item in self.site.static_files:
             out[item.url] = item.source.read_bytes()
         return out
@@ -99,11 +105,12 @@ class Renderer:
                 lambda name, args, loc: self.shortcode(name, args, loc, url),
                 links,
                 self.report,
+                GlossaryTreeprocessor(None, self.site.glossary, page.url, url) if page.source.startswith("content/") else None,
             )
             content = rendered.html
             toc = [Link(t["name"], "#" + t["id"]) for t in rendered.toc]
         context = {
-            "site": self.site_view(url),
+            "site": self.site_view(url, page),
             "page": PageView(page.title, page.description, self.kind(page), content, toc, self.updated(page)),
             "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
@@ -134,7 +141,7 @@ class Renderer:
             return f"Informations à jour au {french_date(territory.source_date)} ({territory.source})."
         return None
 
-    def site_view(self, url: Callable[[str], str]) -> SiteView:
+    def site_view(self, url: Callable[[str], str], page: Page | None = None) -> SiteView:
         config = self.site.config
         contacts = site_contacts(config)
         return SiteView(
@@ -152,6 +159,8 @@ class Renderer:
                 f"Accessibilité : {config.publication.accessibility.state_label}",
                 url(ACCESSIBILITY_URL) if self.site.page(ACCESSIBILITY_URL) else None,
             ),
+            search=Link("Rechercher", url(SEARCH_URL), page is not None and page.url == SEARCH_URL)
+            if self.site.page(SEARCH_URL) else None,
         )
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:

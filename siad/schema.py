@@ -176,17 +176,46 @@ class Url(Text):
     expected = "une adresse web"
 
     def json_schema(self) -> dict:
-        return {"type": "string", "pattern": "^https?://[^\\s]+$"}
+        return {"type": "string", "pattern": r'^https?://[^\s"<>\\`]+$'}
+
+    # What may not appear in an address written into an href: spaces, quotes and angle brackets
+    # (they would end the attribute or the tag), backslashes and backticks, invisible characters.
+    _UNSAFE = re.compile(r"[\s\"<>\\`]")
 
     def check(self, text: str, node: Node, report: Report) -> Any:
-        parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        shown = _visible(text)
+        unsafe = self._UNSAFE.search(text) or next((c for c in text if unicodedata.category(c) in ("Cc", "Cf")), None)
+        if unsafe:
+            report.error(
+                node.loc,
+                f"« {shown} » n'est pas une adresse web valide : elle contient un espace, un guillemet, un chevron ou un caractère invisible",
+                "copiez l'adresse depuis la barre d'adresse du navigateur (une espace s'écrit %20)",
+            )
+            return INVALID
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # « https://[x »: an unclosed IPv6 bracket, or a host that NFKC would change
+            report.error(
+                node.loc,
+                f"« {shown} » n'est pas une adresse web valide",
+                "vérifiez les crochets « [ ] » et les caractères spéciaux du nom de domaine : copiez l'adresse depuis la barre d'adresse du navigateur",
+            )
+            return INVALID
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
             hint = "écrivez l'adresse complète, commençant par https://"
             if not parts.scheme and "." in text:
                 hint = f"ajoutez « https:// » devant : https://{text}"
-            report.error(node.loc, f"« {text} » n'est pas une adresse web valide", hint)
+            elif parts.scheme:  # javascript:, data:, vbscript:, file:…
+                hint = (f"une adresse « {parts.scheme}: » n'est pas une page web (« javascript: », « data: » ou « vbscript: » "
+                        "ferait exécuter du code par le navigateur du lecteur) : écrivez l'adresse de la page, commençant par https://")
+            report.error(node.loc, f"« {shown} » n'est pas une adresse web valide", hint)
             return INVALID
         return text
+
+
+def _visible(text: str) -> str:
+    """``text`` for a message: invisible characters (controls, zero-width, bidi) written as \\uXXXX."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
 
 
 class Email(Text):

@@ -9,6 +9,7 @@ browser reloads by itself when they are fixed.
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 import mimetypes
 import posixpath
@@ -139,10 +140,30 @@ def _not_found(state: PreviewState, start_response):
     return _respond(start_response, "404 Not Found", "text/html; charset=utf-8", body)
 
 
+def exposure_warning(host: str) -> str | None:
+    """A French warning when ``host`` lets other computers reach the preview; None for loopback."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"siad : attention, avec --host {host} l'aperçu est accessible depuis les autres ordinateurs du réseau, "
+        "sans mot de passe, y compris les pages d'erreur qui citent vos fichiers. "
+        "N'utilisez cette option que sur un réseau de confiance ; par défaut (127.0.0.1), seul cet ordinateur y accède."
+    )
+
+
 def serve_project(root: Path, host: str, port: int) -> None:
     """Build, serve on ``host:port``, and rebuild on change until interrupted."""
     if not (root / CONFIG_FILE).is_file():
         raise UsageProblem(f"{root} n'est pas un projet siad : le fichier {CONFIG_FILE} est introuvable")
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(warning, err=True)
     workdir = Path(tempfile.mkdtemp(prefix="siad-apercu-"))
     state = PreviewState(root=root, out=workdir / "site")
     state.snapshot = state.watched_files()

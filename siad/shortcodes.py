@@ -14,11 +14,12 @@ from .commune_views import commune_links, communes_received, top_level
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
-from .figure_views import commune_stock_table, key_figures, table_view
+from .figure_views import communes_table, key_figures, table_view
 from .french import of
 from .opendata import OPEN_DATA_DIR, open_data_files
 from .model import COMMUNES_URL, POINTS_URL, SITEMAP_URL, Site
 from .schema import suggestion
+from .search_index import SEARCH_INDEX, fold, indexed
 from .views import Link, PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
 
 
@@ -54,7 +55,7 @@ def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
         groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
     if "niveau" in args:
         wanted = args["niveau"]
-        if not wanted.isdigit() or int(wanted) not in site.data.levels:
+        if not _whole(wanted) or int(wanted) not in site.data.levels:
             levels = ", ".join(str(n) for n in site.data.levels)
             raise ShortcodeError(f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
         groups = [g for g in groups if g.level.number == int(wanted)]
@@ -137,13 +138,17 @@ def _tableau(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dic
     if key not in tables:
         hint = suggestion(key, sorted(tables)) if key else None
         raise ShortcodeError(f"tableau « {key} » inconnu", hint or "tableaux de data/chiffres/tableaux.yml : " + ", ".join(sorted(tables)))
-    return {"table": table_view(tables[key])}
+    chart = args.get("graphique", "oui")
+    if chart not in ("oui", "non"):
+        raise ShortcodeError(f"« graphique={chart} » : « oui » ou « non » est attendu", "graphique=non retire le graphique en barres")
+    return {"table": table_view(tables[key], with_chart=chart == "oui")}
 
 
-def _parc_communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
-    table = commune_stock_table(site.data.figures, len(site.data.communes))
+def _chiffres_communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    communes = list(site.data.communes.values())
+    table = communes_table(site.data.figures, communes, site.config.territory, url)
     if table is None:
-        raise ShortcodeError("le bloc « parc-communes » a besoin des chiffres par commune (data/chiffres/communes.yml ou .csv)", "créez-les (voir docs/donnees.md)")
+        raise ShortcodeError("le bloc « chiffres-communes » a besoin de data/communes.yml et des chiffres par commune (data/chiffres/communes.yml ou .csv)", "créez-les (voir docs/donnees.md)")
     return {"table": table}
 
 
@@ -171,6 +176,24 @@ def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
         SitemapSection("Les autres pages", [Link(label(p), url(p.url)) for p in others]),
     ]
     return {"sections": [s for s in sections if s.links]}
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    title: str
+    href: str
+    description: str | None
+    page: str  # the page's URL from the site root, as in recherche/index.json
+
+
+def _recherche(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    """The search form, and every page the index holds: what is left without JavaScript, and what it filters."""
+    pages = sorted((p for p in site.pages if indexed(p)), key=lambda p: (fold(p.title), p.url))
+    return {
+        "pages": [SearchEntry(p.title, url(p.url), p.description, p.url) for p in pages],
+        "index_href": url(SEARCH_INDEX),
+        "sitemap_href": url(SITEMAP_URL) if site.page(SITEMAP_URL) else None,
+    }
 
 
 def _communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
@@ -248,9 +271,14 @@ def _grille(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict
     return {"families": families, "rules": rule_sentences(grid), "source": grid.source}
 
 
+def _whole(text: str) -> bool:
+    """Digits int() reads: not isdigit() alone, which accepts « ² », nor thousands of digits."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _number(args: dict[str, str], key: str) -> int:
     value = args.get(key, "0")
-    if not value.isdigit():
+    if not _whole(value):
         raise ShortcodeError(f"« {key}={value} » : un nombre entier est attendu", f"écrivez par exemple {key}=12")
     return int(value)
 
@@ -265,7 +293,7 @@ def _exemple(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dic
     if unknown:
         hint = suggestion(unknown[0], list(grid.criteria())) or "les clés sont celles de data/cotation.yml"
         raise ShortcodeError(f"critère inconnu « {unknown[0]} » dans l'exemple", hint)
-    refusals = tuple(int(r) for r in args.get("refus", "").split(",") if r.strip().isdigit())
+    refusals = tuple(int(r) for r in args.get("refus", "").split(",") if _whole(r.strip()))
     quartile = args.get("quartile1", "non")
     if quartile not in ("oui", "non"):
         raise ShortcodeError(f"« quartile1={quartile} » : « oui » ou « non » est attendu")
@@ -285,12 +313,13 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "grille-cotation": ((), "shortcodes/grille-cotation.html", _grille),
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
+    "recherche": ((), "shortcodes/recherche.html", _recherche),
     "communes": ((), "shortcodes/communes.html", _communes),
     "simulateur-cotation": ((), "shortcodes/simulateur-cotation.html", _simulateur),
     "donnees-ouvertes": ((), "shortcodes/donnees-ouvertes.html", _donnees),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),
-    "tableau": (("cle",), "shortcodes/tableau.html", _tableau),
-    "parc-communes": ((), "shortcodes/tableau.html", _parc_communes),
+    "tableau": (("cle", "graphique"), "shortcodes/tableau.html", _tableau),
+    "chiffres-communes": ((), "shortcodes/tableau.html", _chiffres_communes),
     "declaration-accessibilite": ((), "shortcodes/declaration-accessibilite.html", _declaration),
     "exemple-cotation": (("titre", "criteres", "mois", "refus", "caleol", "quartile1"), "shortcodes/exemple-cotation.html", _exemple),
 }

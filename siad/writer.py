@@ -1,7 +1,10 @@
 """Writing the output: into a fresh folder next to the target, then swapped in atomically.
 
 Until the swap, the previous site is untouched; after it, the new site is complete. A build
-killed half-way leaves only a hidden temporary folder, removed by the next build.
+killed half-way leaves only a hidden temporary folder (``.site.tmp-…`` next to ``site/``), never
+published, and removed by the next build. While it writes, a build holds a lock on the folder
+that contains ``site/``: a second build waits instead of removing the first one's temporary folder
+as a leftover, and the operating system releases the lock of a killed build.
 """
 
 from __future__ import annotations
@@ -13,6 +16,11 @@ import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent builds into one folder are not guarded
+    fcntl = None
 
 from . import __version__
 from .errors import UsageProblem
@@ -52,7 +60,16 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     """Write ``files`` (relative path → bytes) as the new content of ``out``, atomically."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(out)
+    lock = _lock(out.parent)
+    try:
+        _remove_stale_temporaries(out)
+        _write_and_swap(files, out)
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def _write_and_swap(files: dict[str, bytes], out: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         for rel in sorted(files):
@@ -98,7 +115,23 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_stale_temporaries(out: Path) -> None:
-    for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in out.parent.glob(f".{out.name}.old-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove what killed builds left next to ``out`` (called under the lock: no live build owns them)."""
+    for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
+        for stale in sorted(out.parent.glob(pattern)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _lock(folder: Path) -> int | None:
+    """Wait for an exclusive advisory lock on ``folder``; its descriptor, or None where locks are unavailable."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd

@@ -18,6 +18,7 @@ import yaml
 from .errors import Location, Report
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64  # nested lists and blocks; siad's files need a handful, PyYAML's composer recurses
 
 _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -87,7 +88,12 @@ class _RefusedConstruct(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose composer refuses anchors and aliases before anything is expanded."""
+    """SafeLoader whose composer refuses anchors and aliases before anything is expanded,
+    and nesting deeper than :data:`MAX_DEPTH` (which would exhaust Python's recursion)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -104,7 +110,17 @@ class _Loader(yaml.SafeLoader):
                 "les ancres YAML (« &nom ») ne sont pas acceptées",
                 "supprimez « &" + event.anchor + " » et recopiez la valeur là où elle sert",
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise _RefusedConstruct(
+                event.start_mark,
+                f"trop de niveaux imbriqués (plus de {MAX_DEPTH} listes ou blocs les uns dans les autres)",
+                "vérifiez les crochets « [ » et accolades « { » : les fichiers de siad n'ont besoin que de quelques niveaux",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_text(path: Path, rel: str, report: Report, max_bytes: int = MAX_FILE_BYTES) -> str | None:
@@ -156,7 +172,11 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
             "ajoutez son contenu, ou supprimez le fichier s'il ne sert pas",
         )
         return None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # PyYAML checks every character here
+    except yaml.reader.ReaderError as exc:
+        report.error(_reader_loc(text, rel, exc, line_offset), *_unprintable(exc))
+        return None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -174,6 +194,8 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
             loc = _mark_loc(rel, exc.context_mark, line_offset)  # the « [ » or « { » left open
         message, hint = _translate(exc)
         report.error(loc, message, hint)
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - characters are checked when the loader is made
+        report.error(_reader_loc(text, rel, exc, line_offset), *_unprintable(exc))
     except yaml.YAMLError as exc:  # pragma: no cover - marks are almost always present
         report.error(Location(rel), f"YAML invalide : {exc}")
     finally:
@@ -192,6 +214,19 @@ def _unfinished_location(text: str, rel: str, exc: yaml.MarkedYAMLError, line_of
         if lines[index].strip():
             return Location(rel, index + 1 + line_offset, len(lines[index]) - len(lines[index].lstrip()) + 1)
     return _mark_loc(rel, end, line_offset)
+
+
+def _reader_loc(text: str, rel: str, exc: yaml.reader.ReaderError, line_offset: int) -> Location:
+    pos = exc.position
+    return Location(rel, text.count("\n", 0, pos) + 1 + line_offset, pos - (text.rfind("\n", 0, pos) + 1) + 1)
+
+
+def _unprintable(exc: yaml.reader.ReaderError) -> tuple[str, str]:
+    code = exc.character if isinstance(exc.character, int) else 0
+    return (
+        f"caractère invisible non autorisé (U+{code:04X})",
+        "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte, un PDF ou un tableur",
+    )
 
 
 def _mark_loc(rel: str, mark: yaml.Mark | None, line_offset: int) -> Location:
@@ -295,7 +330,7 @@ class _Builder:
             )
         try:
             value = self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError):
+        except Exception:  # noqa: BLE001 - PyYAML's constructors fail in many ways on explicit tags (!!bool x, !!int "", !!timestamp x)
             value = node.value
         if isinstance(value, float) and value != value:  # NaN
             value = node.value

@@ -1,5 +1,6 @@
-"""Shared helpers: a fresh copy of the default project, the CLI runner, tree hashes; the
-accessibility gate's summary at the end of the run (tests/a11y_summary.py)."""
+"""Shared helpers: a fresh copy of the default project, the CLI runner, tree hashes; the one
+headless Chromium of the session (``chromium``); the accessibility gate's summary at the end of
+the run (tests/a11y_summary.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import hashlib
 import html
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 import a11y_summary
+import fuzz_summary
 from siad.cli import cli
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +34,39 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """One line per check of the accessibility gate (tests/test_browser.py), when it was collected."""
+    """One line per check of the accessibility gate (tests/test_browser.py), then what the broken-project
+    corpus, the hostile-text corpus and the fuzzing tried — each only when its module ran."""
     a11y_summary.write(terminalreporter)
+    lines = []
+    for module, function in (("test_invalid_projects", "corpus_summary"), ("test_hostile_text", "xss_summary")):
+        loaded = sys.modules.get(module)
+        lines.append(getattr(loaded, function)() if loaded else None)
+    lines.append(fuzz_summary.fuzz_summary())
+    for line in filter(None, lines):
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (Debian's, through Playwright), shared by every browser module: only one
+    sync Playwright may be alive at a time, so no module starts its own. Each module makes its own
+    contexts (JavaScript on or off, locale, time zone) from it."""
+    import browser as b
+
+    missing = b.missing_tools(browser=True)
+    if missing:
+        pytest.fail(b.missing_message(missing))
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = b.launch(playwright)
+    except Exception as error:
+        playwright.stop()
+        pytest.fail(f"Chromium ({b.CHROMIUM}) does not start under Playwright: {error}\n{b.SETUP_HINT}")
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,8 @@
 """The JavaScript enhancements: « open now » agrees with siad's Python; the directory filter works by keyboard.
 
-This module starts its own Playwright for its duration (module scope); it is named to run before
-tests/test_browser.py, whose browser lives for the whole session (two sync Playwrights cannot run
-at once).
+It uses the session's one Chromium (``chromium``, tests/conftest.py, shared with tests/test_browser.py
+and tests/test_hostile_text.py: two sync Playwrights cannot run at once), in a context of its own
+whose time zone is New York's, so that the scripts must compute Paris time themselves.
 
 Shared vectors: for several points and many instants (first and third Mondays, a phone-only
 Thursday, lunch breaks, weekends, late evenings), the status computed in Chromium by site.js must
@@ -12,6 +12,7 @@ say what siad.hours_view.is_open / next_opening say.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,20 +62,13 @@ def expected(schedule, when: dt.datetime) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    missing = b.missing_tools(browser=True)
-    if missing:
-        pytest.fail(b.missing_message(missing))
+def served(tmp_path_factory, chromium):
     out = tmp_path_factory.mktemp("widgets") / "site"
     assert run("build", "--source", REPO_ROOT, "--out", out).exit_code == 0
-    from playwright.sync_api import sync_playwright
-
-    with b.serve(out) as origin, sync_playwright() as playwright:
-        browser = b.launch(playwright)
-        context = browser.new_context(locale="fr-FR", timezone_id="America/New_York")  # the script must use Paris time anyway
+    with b.serve(out) as origin:
+        context = chromium.new_context(locale="fr-FR", timezone_id="America/New_York")  # the script must use Paris time anyway
         yield origin, context
         context.close()
-        browser.close()
 
 
 def test_open_now_agrees_with_python_on_shared_vectors(served):
@@ -87,7 +81,8 @@ def test_open_now_agrees_with_python_on_shared_vectors(served):
         page.goto(b.page_url(origin, f"lieux/{slug}/index.html"))
         box = page.locator(".open-now")
         assert box.is_visible(), slug
-        assert box.inner_text().endswith("(heure de Paris)")
+        shown = box.inner_text()
+        assert shown.endswith(" (heure de Paris).") and ". (" not in shown, shown
         assert page.locator(".hours tr.today .today-mark").count() == 1
         for naive in INSTANTS:
             when = naive.replace(tzinfo=PARIS)
@@ -233,4 +228,184 @@ def test_documents_checklist_keeps_only_the_chosen_situations_and_prints_on_two_
     boxes.nth(0).uncheck()
     boxes.nth(3).uncheck()
     assert page.locator(".documents dt[id^='situation-'] + dd:not([hidden])").count() == total
+    page.close()
+
+
+# Site search (recherche.js over recherche/index.json; the index itself: tests/test_search.py)
+
+
+def _search_page(context, origin: str, query: str | None = None):
+    page = context.new_page()
+    page.goto(b.page_url(origin, "recherche/index.html") + (f"?q={query}" if query else ""))
+    return page
+
+
+def _shown_titles(page) -> list[str]:
+    return [link.inner_text() for link in page.locator(".search-list li:not([hidden]) > a").all()]
+
+
+def test_search_as_you_type_finds_pages_and_marks_the_words(served):
+    from playwright.sync_api import expect
+
+    origin, context = served
+    page = _search_page(context, origin)
+    assert page.locator(".search-list li:not([hidden])").count() > 70  # before typing: every page
+    field = page.get_by_label("Rechercher sur le site", exact=True)
+    field.focus()
+    page.keyboard.type("adil")  # no Enter: results follow the typing
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ résultats pour « adil »\.$"))
+    assert status.get_attribute("aria-live") == "polite"
+    titles = _shown_titles(page)
+    assert titles[0] == "ADIL03" and "Glossaire des sigles" in titles
+    assert status.inner_text().startswith(f"{len(titles)} résultats")
+    first = page.locator(".search-list li:not([hidden])").first
+    assert first.locator("a mark").first.inner_text() == "ADIL"
+    excerpt = first.locator(".search-excerpt")
+    assert excerpt.get_attribute("data-enhancement") == "" and excerpt.locator("mark").count() >= 1
+    for item in page.locator(".search-list li:not([hidden])").all():  # every result shows where the word is
+        assert item.locator("mark").count() >= 1, item.inner_text()
+    assert page.locator(".search-all").is_hidden()
+    assert page.url.endswith("/recherche/?q=adil")  # kept in the address (history.replaceState)
+
+    field.fill("deposer")  # no accent typed: « Déposer » is found
+    expect(status).to_have_text(re.compile(r"résultats? pour « deposer »"))
+    titles = _shown_titles(page)
+    assert titles[0] == "Déposer une demande de logement social"
+    assert page.locator(".search-list li:not([hidden]) > a mark").first.inner_text() == "Déposer"
+    field.fill("DÉPÔT")
+    expect(status).to_have_text(re.compile(r"résultats? pour « DÉPÔT »"))
+    assert any(m.inner_text().lower() in ("dépôt", "depot") for m in page.locator(".search-list li:not([hidden]) mark").all())
+
+    field.fill("")
+    expect(status).to_have_text("")
+    assert page.locator(".search-list li:not([hidden])").count() > 70 and page.locator(".search-list mark").count() == 0
+    assert page.locator(".search-all").is_visible() and "?q=" not in page.url
+    page.close()
+
+
+def test_search_requires_every_word(served):
+    from playwright.sync_api import expect
+
+    origin, context = served
+    page = _search_page(context, origin)
+    field = page.get_by_label("Rechercher sur le site", exact=True)
+    field.fill("cusset mutation")
+    field.press("Enter")  # the form is handled in place, the page is not reloaded
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"résultats? pour « cusset mutation »"))
+    both = len(_shown_titles(page))
+    field.fill("cusset xylophone")
+    field.press("Enter")
+    expect(status).to_contain_text("Aucun résultat pour « cusset xylophone »")
+    # nothing is lost: every page stays listed under the explanation
+    assert page.locator(".search-list li:not([hidden])").count() > 70 and page.locator(".search-all").is_visible()
+    assert 0 < both < 70
+    page.close()
+
+
+def test_search_function_ranks_title_then_headings_then_text(served):
+    origin, context = served
+    page = _search_page(context, origin)
+    made_up = {"pages": [
+        {"url": "texte/", "title": "Autre chose", "description": "", "headings": [], "text": "Une ligne sur l'Attribution des logements."},
+        {"url": "titre/", "title": "Attribution", "description": "", "headings": [], "text": ""},
+        {"url": "intertitre/", "title": "Divers", "description": "", "headings": ["Après l'attribution"], "text": ""},
+        {"url": "rien/", "title": "Rien", "description": "", "headings": [], "text": "contribution"},  # not at a word's start
+    ]}
+    ranked = page.evaluate("(index) => window.siadSearch(index, 'ATTRIBUTION').map(r => r.url)", made_up)
+    assert ranked == ["titre/", "intertitre/", "texte/"]
+    assert page.evaluate("(index) => window.siadSearch(index, 'attribution logements').map(r => r.url)", made_up) == ["texte/"]
+    assert page.evaluate("(index) => window.siadSearch(index, '   ').length", made_up) == 0
+    real = page.evaluate("""async () => {
+        const index = await (await fetch('index.json')).json();
+        const first = (q) => window.siadSearch(index, q)[0];
+        return [first('adil').url, first('cotation').url, first('cusset').url, first('abrest').excerpt];
+    }""")
+    assert real[:3] == ["lieux/adil03/", "cotation/", "communes/cusset/"]
+    assert "Abrest" in real[3]
+    page.close()
+
+
+def test_search_query_in_the_address_is_honoured_on_load(served):
+    from playwright.sync_api import expect
+
+    origin, context = served
+    page = _search_page(context, origin, "%C3%AAtre%20accompagn%C3%A9")
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ résultats? pour « être accompagné »\.$"))
+    assert page.get_by_label("Rechercher sur le site", exact=True).input_value() == "être accompagné"
+    assert _shown_titles(page)[0] == "Être accompagné en cas de difficulté"
+    page.close()
+    nojs = context.browser.new_context(java_script_enabled=False)  # without JavaScript: every page, and the explanation
+    page = nojs.new_page()
+    page.goto(b.page_url(origin, "recherche/index.html") + "?q=adil")
+    assert page.locator(".search-list li:not([hidden])").count() > 70
+    assert "les mots tapés ne sont pas recherchés" in page.locator(".search-all").inner_text()
+    nojs.close()
+
+
+def test_search_results_pass_axe_and_reflow_in_light_and_dark(served):
+    """The gate (tests/test_browser.py) sees the search page before any query; here, with results."""
+    from playwright.sync_api import expect
+
+    origin, context = served
+    page = _search_page(context, origin, "demande%20d%C3%A9poser")
+    expect(page.locator(".search-status")).to_contain_text("résultats pour")
+    assert page.locator(".search-list mark").count() > 5
+    problems = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        problems += [f"{scheme}: {line}" for line in b.axe_problems(page)]
+    page.set_viewport_size(b.MOBILE)
+    problems += b.reflow_problems(page)
+    assert not problems, "\n".join(problems)
+    page.close()
+
+
+def test_search_without_its_index_keeps_every_page_and_says_so(served):
+    """As when the site is opened from files (file://), where the index cannot be fetched."""
+    from playwright.sync_api import expect
+
+    origin, context = served
+    page = context.new_page()
+    page.route("**/recherche/index.json", lambda route: route.abort())
+    page.goto(b.page_url(origin, "recherche/index.html") + "?q=adil")
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"^La recherche n'est pas disponible ici .*toutes les pages restent listées ci-dessous\.$"))
+    assert page.locator(".search-list li:not([hidden])").count() > 70 and page.locator(".search-list mark").count() == 0
+    page.close()
+
+
+def test_commune_table_sorts_by_any_column_with_the_keyboard(served):
+    origin, context = served
+    page = context.new_page()
+    page.goto(b.page_url(origin, "chiffres/index.html"))
+    table = page.locator("table[data-triable]")
+    names = lambda: [n.strip() for n in table.locator("tbody th").all_inner_texts()]
+    built = names()
+    assert len(built) == 39 and built[:3] == ["Vichy", "Cusset", "Bellerive-sur-Allier"]
+    stock = table.get_by_role("button", name="Logements sociaux")
+    assert table.locator("th[aria-sort]").count() == 1 and stock.locator("xpath=..").get_attribute("aria-sort") == "descending"
+    stock.focus()
+    page.keyboard.press("Enter")  # descending → ascending: the 12 communes without social housing first
+    assert stock.locator("xpath=..").get_attribute("aria-sort") == "ascending"
+    ascending = names()
+    assert ascending[-3:] == ["Bellerive-sur-Allier", "Cusset", "Vichy"]
+    assert [table.locator("tbody tr").nth(i).locator("td").first.inner_text() for i in (0, 11, 12)] == ["0", "0", "1"]
+    assert page.locator("[role=status]", has_text="Tableau trié par « Logements sociaux », ordre croissant.").count() == 1
+    commune = table.get_by_role("button", name="Commune")
+    commune.focus()
+    page.keyboard.press("Space")
+    alphabetical = names()
+    assert alphabetical[:3] == ["Abrest", "Arfeuilles", "Arronnes"] and alphabetical[-1] == "Vichy"
+    # French order, accents folded: « Châtel » between « Charmeil » and « Cognat », not after « Cusset »
+    assert alphabetical.index("Charmeil") < alphabetical.index("Châtel-Montagne") < alphabetical.index("Cognat-Lyonne")
+    qpv = table.get_by_role("button", name="Dont en quartier prioritaire (QPV)")
+    qpv.click()
+    qpv.click()  # descending: Vichy (1 081), Cusset (474), then the 12 zeros; « non publié » always last
+    by_qpv = names()
+    assert by_qpv[:2] == ["Vichy", "Cusset"]
+    last = table.locator("tbody tr").last.locator("td").nth(2).inner_text()
+    assert last == "non publié"
+    assert table.locator("tfoot th").inner_text() == "Ensemble de Vichy Communauté"  # the total never moves
     page.close()

@@ -148,27 +148,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Session fixtures: builds, one server per site, one browser, two contexts (with and without
+# Session fixtures: builds, one server per site, the shared browser, two contexts (with and without
 # JavaScript) and, per site, one Opener with its two reused tabs
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    missing = b.missing_tools(browser=True)
-    if missing:
-        pytest.fail(b.missing_message(missing))
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = b.launch(playwright)
-    except Exception as error:
-        playwright.stop()
-        pytest.fail(f"Chromium ({b.CHROMIUM}) does not start under Playwright: {error}\n{b.SETUP_HINT}")
-    yield browser
-    browser.close()
-    playwright.stop()
+# ``chromium``, the session's one browser, comes from tests/conftest.py (shared by every browser module).
 
 
 @pytest.fixture(scope="session")

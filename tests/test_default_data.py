@@ -71,15 +71,20 @@ def test_key_figures_and_stock_tables(site: Path):
     page = (site / "chiffres" / "index.html").read_text(encoding="utf-8")
     tables = re.findall(r"<caption>([^<]+)</caption>(.*?)</table>", page, re.S)
     stock = [(caption, body) for caption, body in tables if caption.startswith("Logements sociaux") and "mis en service" not in caption]
-    assert len(stock) == 7  # commune, bailleur, typology, financing, occupancy, construction period, energy label
+    assert len(stock) == 6  # bailleur, typology, financing, occupancy, construction period, energy label
     for caption, body in stock:
         total = re.search(r'<tr class="total"><th scope="row">Total</th>(.*?)</tr>', body, re.S).group(1)
         assert "<td>4\u202f717</td>" in total, caption
-    # l. 790-800: 27 communes have social housing, Vichy 1 867 (39,6 %) of which 1 081 in QPV
-    communes = dict(tables)["Logements sociaux par commune"]
-    assert communes.count('<th scope="row">') == 27 + 1
-    assert "<th scope=\"row\">Vichy</th><td>1\u202f867</td><td>39,6\u202f%</td><td>1\u202f081</td>" in communes
-    assert "Les 12 autres communes du territoire n&#39;ont aucun logement social" in page
+    # l. 790-800: 27 of the 39 communes have social housing, Vichy 1 867 (39,6 %) of which 1 081 in QPV
+    communes = dict(re.findall(r"<caption>([^<]+)<span.*?</caption>(.*?)</table>", page, re.S))["Les communes du territoire"]
+    rows = re.findall(r'<tr><th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>', communes)
+    assert len(rows) == 39
+    assert sum('<td data-valeur="0">0</td>' in cells for _, cells in rows) == 12
+    assert rows[0] == ("Vichy", '<td data-valeur="1867">1\u202f867</td><td data-valeur="39.5802">39,6\u202f%</td><td data-valeur="1081">1\u202f081</td>')
+    assert re.search(r'<tr class="total"><th scope="row">Ensemble de Vichy Communauté</th><td>4\u202f717</td><td>100\u202f%</td><td>1\u202f555</td></tr>', communes)
+    # l. 420-426: no demand per commune in the plan; the territory's pressure instead
+    assert "ne publie par commune ni les demandes en attente, ni les attributions" in page
+    assert "Pour l&#39;ensemble de Vichy Communauté : 3,2 demandes pour 1 attribution, soit un délai d&#39;attente théorique de 3,2 ans" in page
     assert page.count("Source : ") >= len(tables)
 
 

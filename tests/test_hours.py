@@ -527,3 +527,12 @@ def test_appointment_only_place_is_never_open_for_walk_in():
     assert not is_open(s, dt.datetime(2024, 1, 2, 10, 0))
     assert next_opening(s, dt.datetime(2024, 1, 1)) is None
     assert week_table(s)[1].text == "9 h – 12 h"
+
+
+def test_day_pieces_say_the_same_as_the_day_text():
+    """The week table wraps each time range in a span that never breaks; the words stay those of ``text``."""
+
+    schedule = parse_osm("Mo 09:00-12:00,13:30-17:00; Tu 09:00-10:00,11:00-12:00,14:00-15:00; We 08:00-09:00")
+    for row in week_table(schedule):
+        assert "".join(hours + after for hours, after in row.pieces) == (row.text if row.slots else ""), row.day
+    assert week_table(schedule)[1].pieces == [("9 h – 10 h", ", "), ("11 h – 12 h", " et "), ("14 h – 15 h", "")]

@@ -2,11 +2,14 @@
 
 For every case: ``siad build`` exits 1, names the file, line (and column) in French on
 stderr, never shows a traceback, and leaves the previously built site byte for byte as it
-was; ``siad check`` reports the same place.
+was; ``siad check`` reports the same place. :data:`REQUIRED` names the case of each kind of broken
+input the corpus must cover; :func:`corpus_summary` counts what the cases observed, for the line
+printed at the end of the test run.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,10 +80,24 @@ PWNED = Path("/tmp") / f"pwned-{uuid.uuid4().hex}"
 BODY = ["", "Un paragraphe.", ""]  # body lines 5, 6, 7 when the front matter has 2 lines
 
 
+@dataclass(frozen=True)
+class Symlink:
+    """A symbolic link to create in the project, with its target as written (relative or absolute)."""
+
+    target: str
+
+
+# « Billion laughs »: ten levels of ten aliases would be 10¹⁰ strings once expanded.
+ALIAS_BOMB = "\n".join(
+    ['a0: &a0 "ha"'] + [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 11)]
+) + "\n"
+OVERSIZE = "# " + "x" * (5 * 1024 * 1024) + "\n"  # just over yamlsource.MAX_FILE_BYTES
+
+
 @dataclass
 class Case:
     id: str
-    files: dict[str, str | bytes | None]  # path in the project -> new content (None: delete)
+    files: dict[str, str | bytes | Symlink | None]  # path in the project -> new content (None: delete)
     where: str  # e.g. "data/lieux/lieu-de-test.yml:4:9:"
     phrases: tuple[str, ...]
     hint: str | None = None  # expected in the « → » line right under the located message
@@ -199,6 +216,62 @@ CASES = [
         f"{POINT}:1:13:",  # the first byte that is not UTF-8: « é » of the comment
         ("UTF-8",),
     ),
+    Case(
+        "yaml-bombe-d-alias",
+        {POINT: ALIAS_BOMB},
+        f"{POINT}:1:5:",  # refused at the first anchor, before anything is expanded
+        ("ancres YAML",),
+    ),
+    Case(
+        "yaml-imbrication-trop-profonde",
+        {POINT: point({15: "remarques: " + "[" * 5000 + "]" * 5000})},
+        f"{POINT}:15:",
+        ("trop de niveaux imbriqués",),
+    ),
+    Case(
+        "fichier-trop-volumineux",
+        {POINT: OVERSIZE},
+        f"{POINT}: erreur :",
+        ("fichier trop volumineux", "limite 5120 Kio"),
+    ),
+    # --- symbolic links (siad/symlinks.py) ---------------------------------------------------
+    Case(
+        "lien-symbolique-fichier-vers-l-exterieur",
+        {POINT: Symlink("../../../secret.yml")},  # the project's parent folder: outside
+        f"{POINT}: erreur :",
+        ("lien symbolique vers l'extérieur du projet refusé", "../../../secret.yml"),
+        hint="copiez le fichier",
+    ),
+    Case(
+        "lien-symbolique-absolu-vers-l-exterieur",
+        {"data/communes.yml": Symlink("/etc/passwd")},
+        "data/communes.yml: erreur :",
+        ("lien symbolique vers l'extérieur du projet refusé", "/etc/passwd"),
+    ),
+    Case(
+        "lien-symbolique-dossier-vers-l-exterieur",
+        {"content/documents": Symlink("../..")},  # would also loop back into the project
+        "content/documents: erreur :",
+        ("lien symbolique vers l'extérieur du projet refusé",),
+    ),
+    Case(
+        "lien-symbolique-theme-vers-l-exterieur",
+        {"themes/default/assets/css/site.css": Symlink("/etc/hostname")},
+        "themes/default/assets/css/site.css: erreur :",
+        ("lien symbolique vers l'extérieur du projet refusé",),
+    ),
+    Case(
+        "lien-symbolique-dossier-interne",
+        {"content/aide": Symlink("lieux")},
+        "content/aide: erreur :",
+        ("lien symbolique vers un dossier refusé",),
+    ),
+    Case(
+        "lien-symbolique-casse",
+        {"content/plan-d-acces.pdf": Symlink("plans/plan-d-acces.pdf")},
+        "content/plan-d-acces.pdf: erreur :",
+        ("lien symbolique cassé",),
+    ),
     # --- schema of a reception point ---------------------------------------------------------
     Case(
         "cle-inconnue-avec-suggestion",
@@ -254,6 +327,77 @@ CASES = [
         "url-javascript",
         {POINT: point({11: 'site_web: "javascript:alert(1)"'})},
         f"{POINT}:11:11:",
+        ("« javascript:alert(1) » n'est pas une adresse web valide",),
+        hint="« javascript: », « data: » ou « vbscript: » ferait exécuter du code",
+    ),
+    # --- Addresses that would run code or break out of their attribute (docs/security.md) -----
+    Case(
+        "url-javascript-majuscules-et-espaces",
+        {POINT: point({11: 'site_web: "  JavaScript:alert(1)"'})},
+        f"{POINT}:11:11:",
+        ("« JavaScript:alert(1) » n'est pas une adresse web valide",),
+        hint="une adresse « javascript: » n'est pas une page web",
+    ),
+    Case(
+        "url-data",
+        {POINT: point({11: 'site_web: "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="'})},
+        f"{POINT}:11:11:",
+        ("n'est pas une adresse web valide",),
+        hint="une adresse « data: » n'est pas une page web",
+    ),
+    Case(
+        "url-vbscript",
+        {POINT: point({11: 'site_web: "vbscript:msgbox(1)"'})},
+        f"{POINT}:11:11:",
+        ("« vbscript:msgbox(1) » n'est pas une adresse web valide",),
+        hint="une adresse « vbscript: » n'est pas une page web",
+    ),
+    Case(
+        "url-guillemet-sortie-d-attribut",
+        {POINT: point({11: "site_web: 'https://www.exemple.fr/\" onmouseover=\"alert(1)'"})},
+        f"{POINT}:11:11:",
+        ("n'est pas une adresse web valide : elle contient un espace, un guillemet, un chevron ou un caractère invisible",),
+    ),
+    Case(
+        "url-chevron",
+        {POINT: point({11: 'site_web: "https://www.exemple.fr/<script>alert(1)</script>"'})},
+        f"{POINT}:11:11:",
+        ("« https://www.exemple.fr/<script>alert(1)</script> » n'est pas une adresse web valide : elle contient",),
+    ),
+    Case(
+        "url-caractere-de-controle",
+        {POINT: point({11: 'site_web: "https://www.exemple.fr/\\x07x"'})},
+        f"{POINT}:11:11:",
+        ("« https://www.exemple.fr/\\u0007x » n'est pas une adresse web valide : elle contient",),
+    ),
+    Case(
+        "url-tabulation-dans-l-adresse",
+        {POINT: point({11: 'site_web: "https://www.exemple.fr/a\\tb"'})},
+        f"{POINT}:11:11:",
+        ("n'est pas une adresse web valide : elle contient un espace",),
+    ),
+    Case(
+        "courriel-javascript",
+        {POINT: point({10: 'courriel: "javascript:alert(1)"'})},
+        f"{POINT}:10:11:",
+        ("« javascript:alert(1) » n'est pas une adresse électronique valide",),
+    ),
+    Case(
+        "courriel-guillemet",
+        {POINT: point({10: "courriel: 'accueil\"onmouseover=\"alert(1)@exemple.fr'"})},
+        f"{POINT}:10:11:",
+        ("n'est pas une adresse électronique valide",),
+    ),
+    Case(
+        "telephone-javascript",
+        {POINT: point({9: 'telephone: "javascript:alert(1)"'})},
+        f"{POINT}:9:12:",
+        ("« javascript:alert(1) » n'est pas un numéro de téléphone",),
+    ),
+    Case(
+        "siad-yml-url-javascript",
+        {"siad.yml": config({6: 'portail_demande: "javascript:alert(1)"'})},
+        "siad.yml:6:18:",
         ("« javascript:alert(1) » n'est pas une adresse web valide",),
     ),
     Case(
@@ -624,6 +768,17 @@ CASES = [
         "themes/default/templates/page.html:3:",
         ("gabarit introuvable : templates/partiels/encart.html",),
     ),
+    Case(
+        "gabarit-parent-introuvable",
+        {
+            "themes/default/templates/page.html": (
+                '{% extends "mise-en-page.html" %}\n'  # 1
+                "{% block content %}{{ page.content|safe }}{% endblock %}\n"  # 2
+            )
+        },
+        "themes/default/templates/page.html:1:",
+        ("gabarit introuvable : templates/mise-en-page.html",),
+    ),
     # --- siad.yml ----------------------------------------------------------------------------
     Case(
         "siad-yml-sans-titre",
@@ -694,6 +849,40 @@ CASES = [
 ]
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What one case's build did, recorded before the test's assertions (for the run's summary)."""
+
+    refused: bool  # exit code 1
+    located: bool  # a « chemin…: erreur : » line starts with the case's expected place
+    with_line: bool  # … and that place has a line number
+    traceback: bool  # a Python traceback or « erreur interne » anywhere in the output
+    kept: bool  # the previous site is byte for byte as it was
+
+
+OBSERVED: dict[str, Observation] = {}  # case id → observation, filled as the parametrised cases run
+_LOCATED_WITH_LINE = re.compile(r"^.+?:\d+(?::\d+)?: erreur : ")
+
+
+def corpus_summary() -> str | None:
+    """One line for the end of the test run, from what the cases actually observed (None if none ran).
+
+    « projets cassés : 99 cas, 99 refusés avec l'endroit (86 avec fichier:ligne, 13 avec le fichier seul),
+    site précédent intact 99 fois, 0 trace Python »"""
+    if not OBSERVED:
+        return None
+    seen = OBSERVED.values()
+    refused = sum(1 for o in seen if o.refused and o.located)
+    with_line = sum(1 for o in seen if o.refused and o.located and o.with_line)
+    kept = sum(1 for o in seen if o.kept)
+    tracebacks = sum(1 for o in seen if o.traceback)
+    return (
+        f"projets cassés : {len(OBSERVED)} cas, {refused} refusés avec l'endroit "
+        f"({with_line} avec fichier:ligne, {refused - with_line} avec le fichier seul), "
+        f"site précédent intact {kept} fois, {tracebacks} trace{'s' if tracebacks > 1 else ''} Python"
+    )
+
+
 def _apply(project: Path, files: dict[str, str | bytes | None]) -> None:
     for relative, content in files.items():
         path = project / relative
@@ -701,6 +890,11 @@ def _apply(project: Path, files: dict[str, str | bytes | None]) -> None:
             path.unlink()
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Symlink):
+            if path.exists() or path.is_symlink():
+                path.unlink()
+            path.symlink_to(content.target)
+            continue
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -711,6 +905,40 @@ def _params():
     for case in CASES:
         marks = [pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else []
         yield pytest.param(case, id=case.id, marks=marks)
+
+
+# Every kind of broken input the issue lists, and the case that covers it.
+REQUIRED = {
+    "guillemet non fermé": "yaml-guillemet-non-ferme",
+    "indentation incohérente": "yaml-indentation-cle-decalee",
+    "tabulation": "yaml-tabulation",
+    "crochet non fermé": "yaml-crochet-non-ferme-fin-de-fichier",
+    "mauvais type": "mauvais-type",
+    "clé obligatoire manquante": "cle-obligatoire-manquante",
+    "clé inconnue": "cle-inconnue-avec-suggestion",
+    "clé en double": "yaml-cle-en-double",
+    "référence pendante": "niveau-inexistant",
+    "horaires impossibles": "horaires-impossibles",
+    "téléphone invalide": "telephone-invalide",
+    "courriel invalide": "courriel-invalide",
+    "adresse web invalide": "url-sans-schema",
+    "code postal invalide": "code-postal-a-4-chiffres",
+    "code INSEE invalide": "commune-code-inexistant",
+    "fichier vide": "fichier-vide",
+    "fichier pas en UTF-8": "fichier-pas-en-utf8",
+    "fichier trop volumineux": "fichier-trop-volumineux",
+    "bombe d'alias": "yaml-bombe-d-alias",
+    "étiquette Python": "yaml-etiquette-python",
+    "en-tête cassé": "en-tete-non-ferme",
+    "gabarit cassé": "gabarit-if-non-ferme",
+    "gabarit introuvable": "gabarit-parent-introuvable",
+    "lien symbolique vers l'extérieur": "lien-symbolique-fichier-vers-l-exterieur",
+}
+
+
+def test_corpus_covers_every_kind_of_broken_input() -> None:
+    ids = {case.id for case in CASES}
+    assert {kind: case for kind, case in REQUIRED.items() if case not in ids} == {}
 
 
 def test_case_ids_are_unique() -> None:
@@ -752,6 +980,14 @@ def test_invalid_project(project: Path, tmp_path: Path, case: Case) -> None:
     _apply(project, case.files)
     # --debug: an internal error would print its traceback, which the test then catches
     result = run("--debug", "build", "--source", project, "--out", out)
+    located = next((line for line in result.stderr.splitlines() if line.startswith(case.where) and " erreur : " in line), None)
+    OBSERVED[case.id] = Observation(
+        refused=result.exit_code == 1,
+        located=located is not None,
+        with_line=located is not None and bool(_LOCATED_WITH_LINE.match(located)),
+        traceback=any("Traceback" in text or "erreur interne" in text for text in (result.stdout, result.stderr)),
+        kept=tree_hashes(out) == before,
+    )
 
     for text in (result.stdout, result.stderr):
         assert "Traceback" not in text

@@ -98,3 +98,24 @@ def test_serve_refuses_paths_outside_the_site(served):
                 answer += chunk
         assert answer.split(b"\r\n", 1)[0].split()[1] == b"404", path
         assert b"root:" not in answer
+
+
+def test_serve_listens_on_this_computer_only(served):
+    """By default the preview's socket is bound to the loopback address, not to every interface."""
+    _, base, _ = served
+    _wait_for(f"{base}/", lambda html: "<h1>" in html)
+    port = int(base.rsplit(":", 1)[1])
+    tables = [Path("/proc/net/tcp"), Path("/proc/net/tcp6")]
+    if not tables[0].exists():
+        pytest.skip("/proc/net/tcp n'existe que sous Linux")
+    listening = []
+    for table in tables:
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if int(hex_port, 16) == port and state == "0A":  # 0A: LISTEN
+                listening.append(address)
+    assert listening, f"aucune socket à l'écoute sur le port {port}"
+    assert set(listening) <= {"0100007F", "00000000000000000000000001000000"}, listening  # 127.0.0.1, ::1

@@ -41,6 +41,16 @@ SEPARATORS = (";", "\t", ",")
 _GROUPED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 _INT = re.compile(rf"[+-]?(?:{_GROUPED}|\d+)")
 _DECIMAL = re.compile(rf"[+-]?(?:{_GROUPED}|\d+)[.,]\d+")
+MAX_FIGURE = 10**9  # no territory counts a billion dwellings; far larger numbers overflow the indicators' divisions
+
+
+def _too_large(number: float, node: Node, report: Report) -> bool:
+    """A figure beyond :data:`MAX_FIGURE` (or infinite) is a typing mistake: reported, True."""
+    if number <= MAX_FIGURE:
+        return False
+    shown = fr(number) if len(str(number)) <= 30 else str(number)[:12] + "…"
+    report.error(node.loc, f"nombre invraisemblable ({shown}) : plus d'un milliard", "vérifiez le nombre de chiffres, ou laissez la case vide si le chiffre n'est pas publié")
+    return True
 
 
 def parse_number(text: str) -> int | float | None:
@@ -48,7 +58,7 @@ def parse_number(text: str) -> int | float | None:
     text = text.strip()
     plain = re.sub(r"[ \u00a0\u202f]", "", text)
     if _INT.fullmatch(text):
-        return int(plain)
+        return int(plain) if len(plain) <= 4300 else None  # int() refuses longer numbers (and nothing counts that much)
     if _DECIMAL.fullmatch(text):
         return float(plain.replace(",", "."))
     return None
@@ -82,7 +92,7 @@ class Count(Kind):
         if number < 0:
             report.error(node.loc, f"nombre négatif ({number}) : un effectif ne peut pas être négatif", "corrigez la valeur, ou laissez la case vide si le chiffre n'est pas publié")
             return INVALID
-        return number
+        return INVALID if _too_large(number, node, report) else number
 
 
 class Amount(Kind):
@@ -97,7 +107,7 @@ class Amount(Kind):
         if number < 0:
             report.error(node.loc, f"nombre négatif ({fr(number)}) : cette valeur ne peut pas être négative", "corrigez la valeur, ou laissez la case vide si le chiffre n'est pas publié")
             return INVALID
-        return number
+        return INVALID if _too_large(number, node, report) else number
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,9 @@ def read_csv_rows(root: Path, path: Path, schema: Schema, report: Report) -> lis
         records = _records(reader)
     except csv.Error as exc:
         report.error(Location(rel, reader.line_num or 1), f"CSV illisible : {exc}", "vérifiez les guillemets : chaque « \" » ouvrant doit être fermé")
+        return None
+    if not records:  # only separators and quotes, e.g. « ;;; »
+        report.error(Location(rel, first + 1, 1), "le fichier CSV n'a pas d'en-tête : sa première ligne n'a que des cases vides", "sa première ligne doit nommer les colonnes, par exemple code_insee;parc_total")
         return None
     header_line, header = records[0]
     columns = _header(rel, header_line, header, schema, report)

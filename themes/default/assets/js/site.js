@@ -92,7 +92,7 @@
   }
   window.siadOpenStatus = status; /* for the test suite */
   var result = status(new Date());
-  box.textContent = result.text + " (heure de Paris)";
+  box.textContent = result.text.replace(/\.$/, "") + " (heure de Paris).";
   box.className += result.open ? " is-open" : " is-closed";
   box.hidden = false;
   var now = parisNow(new Date());
@@ -161,4 +161,61 @@
     var name = select.options[select.selectedIndex].textContent;
     status.textContent = code ? (shown > 1 ? shown + " lieux d'accueil pour " : shown + " lieu d'accueil pour ") + name + "." : "";
   });
+})();
+
+/* Sortable tables (table[data-triable]): each column title becomes a button that sorts the rows,
+   ascending then descending; aria-sort tells which column orders the table. Cells carry their
+   value in data-valeur; a figure not published (empty value) stays last whatever the order.
+   Without this script the table keeps the order it was built in, stated by its aria-sort. */
+(function () {
+  "use strict";
+  var tables = document.querySelectorAll("table[data-triable]");
+  for (var t = 0; t < tables.length; t++) sortable(tables[t]);
+
+  function sortable(table) {
+    var body = table.tBodies[0], head = table.tHead;
+    if (!body || !head) return;
+    var headers = head.rows[0].cells;
+    var hint = table.querySelector(".sort-hint");
+    if (hint) hint.hidden = false;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("data-enhancement", "");
+    var region = table.parentNode;
+    region.parentNode.insertBefore(status, region.nextSibling);
+    for (var i = 0; i < headers.length; i++) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (headers[i].firstChild) button.appendChild(headers[i].firstChild);
+      headers[i].appendChild(button);
+      button.addEventListener("click", sorter(i));
+    }
+
+    function sorter(column) {
+      return function () {
+        var th = headers[column];
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) { return compare(a.cells[column], b.cells[column], ascending); });
+        rows.forEach(function (row) { body.appendChild(row); });
+        for (var j = 0; j < headers.length; j++) headers[j].removeAttribute("aria-sort");
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        status.textContent = "Tableau trié par « " + th.textContent.trim() + " », ordre " + (ascending ? "croissant." : "décroissant.");
+      };
+    }
+  }
+
+  function compare(a, b, ascending) {
+    var x = a.getAttribute("data-valeur"), y = b.getAttribute("data-valeur");
+    if (x === null || y === null) {  // the row headers: alphabetical order, French rules
+      var order = a.textContent.trim().localeCompare(b.textContent.trim(), "fr");
+      return ascending ? order : -order;
+    }
+    if (x === "" || y === "") return (x === "") - (y === "");
+    var difference = parseFloat(x) - parseFloat(y);
+    if (difference === 0) return a.parentNode.cells[0].textContent.localeCompare(b.parentNode.cells[0].textContent, "fr");
+    return ascending ? difference : -difference;
+  }
 })();
