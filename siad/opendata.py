@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass
 
 from .data import Point, SiteData
@@ -90,11 +91,26 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
+_FORMULA = re.compile(r"^[=@\t\r+\-]")
+_SIGNED_NUMBER = re.compile(r"[+\-][\d\s.,]+")  # « +33 4 70 98 18 45 », « -5 »
+
+
+def _cell(value) -> str | int | float:
+    """A CSV cell that a spreadsheet will not run as a formula (CSV injection): text starting with
+    « = », « @ », a tab, or « + » / « - » not followed by a digit, gets a leading apostrophe. Numbers
+    and phone numbers (« +33 4 70… ») stay as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and _FORMULA.match(value) and not _SIGNED_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
 
 

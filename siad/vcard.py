@@ -6,6 +6,9 @@ from .data import Point
 
 
 def _escape(text: str) -> str:
+    """RFC 6350 §3.4 escaping; any line break (CR, LF, CRLF, U+2028…) becomes « \\n », so a value can
+    never start a new property line of the card."""
+    text = "\n".join(text.splitlines())
     return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 

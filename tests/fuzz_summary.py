@@ -31,19 +31,20 @@ def _n(value: int) -> str:
 
 
 def fuzz_summary() -> str | None:
-    """« fuzz: 1 200 inputs (yaml 400, validation 300, hours 300, cotation 200), 0 unexpected exceptions »."""
+    """« fuzzing : 1 200 entrées (yaml 400, validation 300, horaires 300, cotation 200), 0 exception inattendue »."""
     total = sum(inputs.values())
     if not total:
         return None
     names = list(CATEGORIES) + sorted(set(inputs) - set(CATEGORIES))
-    parts = ", ".join(f"{name} {_n(inputs[name])}" for name in names if inputs[name])
+    label = {"hours": "horaires"}
+    parts = ", ".join(f"{label.get(name, name)} {_n(inputs[name])}" for name in names if inputs[name])
     crashes = sum(unexpected.values())
-    text = f"fuzz: {_n(total)} inputs ({parts}), {_n(crashes)} unexpected exception{'s' if crashes != 1 else ''}"
+    text = f"fuzzing : {_n(total)} entrées ({parts}), {_n(crashes)} exception{'s' if crashes > 1 else ''} inattendue{'s' if crashes > 1 else ''}"
     if crashes:
-        text += " (" + ", ".join(f"{name} {_n(n)}" for name, n in sorted(unexpected.items())) + ")"
+        text += " (" + ", ".join(f"{label.get(name, name)} {_n(n)}" for name, n in sorted(unexpected.items())) + ")"
     failed = sum(broken.values())
     if failed:
-        text += f", {_n(failed)} broken invariant{'s' if failed != 1 else ''} (" + ", ".join(
-            f"{name} {_n(n)}" for name, n in sorted(broken.items())
+        text += f", {_n(failed)} invariant{'s' if failed > 1 else ''} non respecté{'s' if failed > 1 else ''} (" + ", ".join(
+            f"{label.get(name, name)} {_n(n)}" for name, n in sorted(broken.items())
         ) + ")"
     return text

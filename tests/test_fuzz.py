@@ -1038,9 +1038,12 @@ def test_fuzz_summary_counts_what_was_tried():
         counters.reset()
         assert fuzz_summary() is None
         counters.inputs.update({"yaml": 400, "validation": 300, "hours": 300, "cotation": 200})
-        assert fuzz_summary() == "fuzz: 1 200 inputs (yaml 400, validation 300, hours 300, cotation 200), 0 unexpected exceptions"
+        assert fuzz_summary() == "fuzzing : 1 200 entrées (yaml 400, validation 300, horaires 300, cotation 200), 0 exception inattendue"
         counters.unexpected["hours"] += 1
-        assert fuzz_summary().endswith("1 unexpected exception (hours 1)")
+        assert fuzz_summary().endswith("1 exception inattendue (horaires 1)")
+        counters.unexpected["yaml"] += 1
+        counters.broken["cotation"] += 2
+        assert fuzz_summary().endswith("2 exceptions inattendues (horaires 1, yaml 1), 2 invariants non respectés (cotation 2)")
     finally:
         counters.reset()
         counters.inputs.update(saved[0])

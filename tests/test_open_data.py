@@ -77,3 +77,19 @@ def test_the_open_data_page_links_every_file(site: Path):
     for name in files:
         assert f'href="../donnees/{name}" download' in page, name
     assert "Licence : <em>non renseignée</em>" in page
+
+
+def test_csv_cells_are_never_spreadsheet_formulas(project: Path, tmp_path: Path):
+    """CSV injection: a name a spreadsheet would run as a formula is written as text; phones stay as they are."""
+    from siad.opendata import _cell
+
+    assert [_cell(v) for v in ("=HYPERLINK(\"http://x\")", "@SUM(A1)", "+cmd", "-2+3", "+33 4 70 98 18 45", "-5", "Vichy", 12, None)] == [
+        "'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'+cmd", "'-2+3", "+33 4 70 98 18 45", "-5", "Vichy", 12, ""]
+    point = project / "data" / "lieux" / "adil03.yml"
+    text = point.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("nom:"))
+    point.write_text(text.replace(name, 'nom: "=1+1 ADIL"'), encoding="utf-8")
+    result = run("build", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "donnees" / "lieux-accueil.csv").read_text(encoding="utf-8")), delimiter=";"))
+    assert "'=1+1 ADIL" in [row[1] for row in rows]

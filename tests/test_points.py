@@ -268,3 +268,10 @@ def test_a_point_known_only_by_its_commune_gets_no_vcard_link(project: Path, tmp
     assert result.exit_code == 0, result.stderr  # in particular, no link to a missing .vcf
     page = (out / "lieux" / "permanence" / "index.html").read_text(encoding="utf-8")
     assert "03300 Cusset" in page and ".vcf" not in page
+
+
+def test_vcard_values_cannot_start_a_new_property():
+    """A carriage return or a Unicode line separator in a value stays inside it, escaped as « \\n »."""
+    from siad.vcard import _escape
+
+    assert _escape("Accueil\r\nEMAIL:pirate@exemple.fr\rsuite\u2028fin; a, b\\") == "Accueil\\nEMAIL:pirate@exemple.fr\\nsuite\\nfin\\; a\\, b\\\\"
