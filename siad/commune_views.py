@@ -94,13 +94,41 @@ def commune_links(data: SiteData, url: Callable[[str], str]) -> list[CommuneLink
     return links
 
 
-def commune_view(data: SiteData, commune: Commune, territory: str, portal: str | None, national: str | None, url: Callable[[str], str]) -> CommuneView:
-    points = sorted(data.points, key=lambda p: (p.level, p.name.lower()))
-    top = top_level(points)
-    received = {p.slug: communes_received(p, top) for p in points}
-    local = [p for p in points if p.insee == commune.insee]
-    sector = [p for p in points if p not in local and received[p.slug] is not None and commune.insee in received[p.slug]]
-    common = [p for p in points if received[p.slug] is None and p not in local]
+@dataclass(frozen=True)
+class PointsByCommune:
+    """For every commune at once: the points in it, those whose sector covers it, and the common ones
+    (computed once per build: a national site has 35 000 communes and 10 000 points)."""
+
+    local: dict[str, list[Point]]
+    sector: dict[str, list[Point]]
+    common: list[Point]
+
+    @classmethod
+    def of(cls, points: list[Point]) -> "PointsByCommune":
+        ordered = sorted(points, key=lambda p: (p.level, p.name.lower()))
+        top = top_level(ordered)
+        local: dict[str, list[Point]] = {}
+        sector: dict[str, list[Point]] = {}
+        common = []
+        for point in ordered:
+            if point.insee:
+                local.setdefault(point.insee, []).append(point)
+            received = communes_received(point, top)
+            if received is None:
+                common.append(point)
+                continue
+            for code in sorted(received):
+                if code != point.insee:
+                    sector.setdefault(code, []).append(point)
+        return cls(local, sector, common)
+
+    def of_commune(self, insee: str) -> tuple[list[Point], list[Point], list[Point]]:
+        """(in the commune, covering it by their sector, for the whole territory), each in level then name order."""
+        return self.local.get(insee, []), self.sector.get(insee, []), [p for p in self.common if p.insee != insee]
+
+
+def commune_view(data: SiteData, commune: Commune, territory: str, portal: str | None, national: str | None, url: Callable[[str], str], index: PointsByCommune | None = None) -> CommuneView:
+    local, sector, common = (index or PointsByCommune.of(data.points)).of_commune(commune.insee)
     figures = data.figures
     area = figures.communes.get(commune.insee)
     stock = figures.commune_stock(commune.insee)

@@ -53,8 +53,16 @@ class Site:
     static_files: list[StaticFile] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)
 
+    def __post_init__(self) -> None:
+        # Every rendered page looks several pages up (menu, footer, breadcrumb): a dictionary, not a scan.
+        self._by_url: dict[str, Page] = {}
+        for p in self.pages:
+            if p.template != "404.html":
+                self._by_url.setdefault(p.url, p)
+
     def page(self, url: str) -> Page | None:
-        return next((p for p in self.pages if p.url == url and p.template != "404.html"), None)
+        """The page at ``url`` (never the 404); the site's pages are planned once and not changed after."""
+        return self._by_url.get(url)
 
     def footer_pages(self) -> list[Page]:
         return [page for page in (self.page(url) for url in FOOTER_URLS) if page is not None]
@@ -145,7 +153,7 @@ def _default_points_index() -> Page:
 
 
 def commune_url(commune: Commune) -> str:
-    return f"{COMMUNES_URL}{slugify(commune.name)}/"
+    return f"{COMMUNES_URL}{commune.slug or slugify(commune.name)}/"
 
 
 def _generated_page(url: str, title: str, description: str, body: str) -> Page:

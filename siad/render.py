@@ -13,7 +13,7 @@ from .model import ACCESSIBILITY_URL, SEARCH_URL, Page, Site, relative_url
 from .search_index import SEARCH_INDEX, search_index
 from .shortcodes import shortcode_context
 from .theme import Theme, ThemeError
-from .commune_views import commune_view
+from .commune_views import PointsByCommune, commune_view
 from .opendata import OPEN_DATA_DIR, open_data_files
 from .sitemap import sitemap_files
 from .headers import HEADERS_FILE, headers_file
@@ -61,6 +61,7 @@ class Renderer:
             p.markdown.source.removeprefix("content/"): p.url for p in site.pages if p.markdown and p.source.startswith("content/")
         }
         self.static_files = {f.url for f in site.static_files}
+        self.points_by_commune = PointsByCommune.of(site.data.points)
 
     def render_all(self) -> dict[str, bytes]:
         """Every output file of the site, path → bytes, in a stable order."""
@@ -116,7 +117,7 @@ class Renderer:
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
             "point": point_view(page.point, self.site.data) if page.point else None,
             "jsonld": point_jsonld(page.point, self.site.config.base_url + page.url if self.site.config.base_url else None, build_date()) if page.point else None,
-            "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url) if page.commune else None,
+            "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url, self.points_by_commune) if page.commune else None,
             "url": url,
             "asset": lambda logical: url(self.theme.asset_output(logical)),
             "has_asset": lambda logical: logical in self.theme.assets,

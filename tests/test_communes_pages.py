@@ -78,3 +78,20 @@ def test_directory_filter_data_agrees_with_every_commune_page(site: Path):
         on_page = sorted(set(re.findall(r'href="\.\./\.\./lieux/([^"/]+)/"', where)))
         by_filter = sorted(slug for slug, c in served.items() if c == ["*"] or insee in c)
         assert on_page == by_filter, name
+
+
+def test_homonym_communes_get_distinct_addresses(project: Path, tmp_path: Path):
+    """A territory that is not one EPCI may hold communes of the same name (12 « Sainte-Colombe » in
+    France): their pages are told apart by the INSEE code; the others keep their plain name."""
+    config = project / "siad.yml"
+    config.write_text(re.sub(r'^siren: .*\n', "", config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    communes = project / "data" / "communes.yml"
+    communes.write_text(communes.read_text(encoding="utf-8") + (
+        '  - code_insee: "05135"\n    nom: Sainte-Colombe\n  - code_insee: "17319"\n    nom: Sainte-Colombe\n'), encoding="utf-8")
+    result = run("build", "--source", project, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "out" / "communes" / "index.html").read_text(encoding="utf-8")
+    for slug in ("sainte-colombe-05135", "sainte-colombe-17319", "vichy"):
+        assert (tmp_path / "out" / "communes" / slug / "index.html").is_file(), slug
+        assert f'href="{slug}/"' in index, slug
+    assert not (tmp_path / "out" / "communes" / "sainte-colombe").exists()

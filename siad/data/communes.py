@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from .. import reference
 from ..errors import Report
+from ..markup import slugify
 from ..schema import INSEE_CODE, POSTAL_CODE, Field, ListOf, Record, Schema, Text
 
 COMMUNE_SCHEMA = Schema(
@@ -28,6 +30,7 @@ class Commune:
     insee: str
     name: str
     postal_code: str | None = None
+    slug: str = ""  # its page's folder: the name, plus the INSEE code when another member commune has the same name
 
 
 def communes_from(record: Record, report: Report, siren: str | None) -> dict[str, Commune]:
@@ -40,6 +43,21 @@ def communes_from(record: Record, report: Report, siren: str | None) -> dict[str
             continue
         if _check_official(item, report, siren):
             communes[code] = Commune(code, item["nom"], item.get("code_postal"))
+    _check_members(communes, record, report, siren)
+    return _with_slugs(communes)
+
+
+def _with_slugs(communes: dict[str, Commune]) -> dict[str, Commune]:
+    """Each commune's page folder; homonyms (12 « Sainte-Colombe » in France) are told apart by
+    their INSEE code: « sainte-colombe-35287 »."""
+    names = Counter(slugify(c.name) for c in communes.values())
+    return {
+        code: replace(c, slug=slugify(c.name) if names[slugify(c.name)] == 1 else f"{slugify(c.name)}-{c.insee.lower()}")
+        for code, c in communes.items()
+    }
+
+
+def _check_members(communes: dict[str, Commune], record: Record, report: Report, siren: str | None) -> None:
     if siren and reference.epci(siren) and communes:
         missing = [c for c in reference.epci_members(siren) if c.insee not in communes]
         if missing:
@@ -49,7 +67,6 @@ def communes_from(record: Record, report: Report, siren: str | None) -> dict[str
                 f"{len(missing)} commune(s) membre(s) de l'EPCI {siren} manquent à la liste : {names}",
                 "ajoutez-les ; « siad new --epci SIREN » produit la liste complète",
             )
-    return communes
 
 
 def _check_official(item: Record, report: Report, siren: str | None) -> bool:

@@ -21,6 +21,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .. import reference
@@ -186,13 +187,21 @@ class Figures:
         area = self.communes.get(insee)
         if area is not None and area.get("parc_total") is not None:
             return area.get("parc_total")
-        exhaustive = any(a.stock_set and a.stock_set.exhaustive for a in self.communes.values())
-        return 0 if exhaustive else None
+        return 0 if self._exhaustive else None
 
     def stock_total(self) -> int | None:
         """The territory's stock: its own figure, else the sum of an exhaustive commune list."""
         if self.territory and self.territory.get("parc_total") is not None:
             return self.territory.get("parc_total")
+        return self._exhaustive_sum
+
+    # Asked once per commune page: computed once (the figures do not change once loaded).
+    @cached_property
+    def _exhaustive(self) -> bool:
+        return any(a.stock_set and a.stock_set.exhaustive for a in self.communes.values())
+
+    @cached_property
+    def _exhaustive_sum(self) -> int | None:
         stocks = [c for c in self.communes.values() if c.stock_set and c.stock_set.exhaustive]
         return sum(c.get("parc_total") or 0 for c in stocks) if stocks else None
 
