@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                      # everything (Markdown corpus with the four peers, national project)
     .venv/bin/python bench/run.py --only markdown --peers hugo,eleventy --runs 3
-    .venv/bin/python bench/run.py --only national --national-scales 1/64,1/32 --no-national-full
+    .venv/bin/python bench/run.py --only national --national-scales 1/64,1/16 --no-national-full
     .venv/bin/python bench/run.py --write-doc          # only rewrite docs/benchmarks.md from bench/results.json
 
 With --only, the other part of bench/results.json is kept as it was. Hand-written observations go in
@@ -158,9 +158,10 @@ def render_doc(results: dict) -> str:
       "`pelican[markdown]`; `bench/node_modules/`: npm `@11ty/eleventy`; both git-ignored), generates the "
       "projects under `bench/work/` (removed at the end), measures, and rewrites `bench/results.json` and this page. "
       "Parts: `--only markdown|national`; peers: `--peers hugo,eleventy` (empty for siad alone); "
-      "runs: `--runs N`; national samples: `--national-scales 1/64,1/32,1/16`; "
-      "the full-size national builds: `--national-timeout SECONDS` or `--no-national-full`; "
-      "`--write-doc` only rewrites this page. Each script also runs alone: "
+      "runs: `--runs N`; national samples: `--national-scales 1/64,1/16,1/4` (empty for none) and the profiled one "
+      "`--national-profile-scale 1/4`; the whole national project: `--national-timeout SECONDS` (limit of its first build) or "
+      "`--no-national-full`. With `--only`, the other part of the results is kept, and re-running some tools of the corpus "
+      "keeps the others' results. `--write-doc` only rewrites this page. Each script also runs alone: "
       "`.venv/bin/python bench/markdown.py --help`, `.venv/bin/python bench/national.py --help`.\n")
     if results.get("command"):
         w(f"Last run: `{results['command']}` on {results.get('date', '?')}"
@@ -258,8 +259,9 @@ def _markdown_section(md: dict, w) -> None:
 def _national_section(nat: dict, w) -> None:
     w("## National project\n")
     w(f"`bench/national.py` generates, from seed {nat['seed']}, a project with every current commune of siad's official "
-      f"extract ({_int(nat['official_communes'])}, of which {_int(nat['distinct_addresses'])} have a name no other commune bears "
-      f"once slugified), stock and demand figures by typology for each (`data/chiffres/communes.csv`, exhaustive, with the "
+      f"extract ({_int(nat['official_communes'])}"
+      + (f", of which {_int(nat['distinct_addresses'])} have a name no other commune bears once slugified" if "distinct_addresses" in nat else "")
+      + f"), stock and demand figures by typology for each (`data/chiffres/communes.csv`, exhaustive, with the "
       f"territory's totals and two tables), {_int(nat['points'])} reception points (weekly hours, phone and appointment slots, "
       f"monthly exceptions, OpenStreetMap strings, sectors of neighbouring communes; 13 of the top level), a four-family "
       f"scoring grid and {nat['content_pages']} content pages. `siad.yml` has no SIREN: the territory is « France ».\n")
