@@ -188,6 +188,12 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
+def remove_output(out: Path) -> None:
+    """An output folder and what siad keeps for it (``.siad-cache/<name>/`` beside it): the next build is cold."""
+    remove(out)
+    remove(out.parent / ".siad-cache" / out.name)
+
+
 # --- The peers' environment -------------------------------------------------------------------
 
 

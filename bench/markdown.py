@@ -34,7 +34,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path.insert(0, os.path.dirname(_here))
 
 from bench.common import (  # noqa: E402
-    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, run_timed, runs_for,
+    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, runs_for,
     snapshot, summary, tree_stats, write_floor,
 )
 
@@ -246,7 +246,7 @@ def measure_tool(tool: str, project: Path, work: Path, pages: int, runs: int | N
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH} if tool == "siad" else None
 
     def cold_build():
-        remove(out)
+        remove_output(out)
         for path in caches(tool, project):
             remove(path)
         return run_timed(cmd, env=env)
@@ -279,7 +279,7 @@ def measure_tool(tool: str, project: Path, work: Path, pages: int, runs: int | N
         run = run_timed(cmd, env=env)
         changed.append(run.seconds)
         rss.append(run.max_rss_kib)
-    remove(out)
+    remove_output(out)
     result = {
         "command": shell(cmd), "runs": n, "cold": summary(cold), "warm": summary(warm), "one_page_changed": summary(changed),
         "peak_rss_mib": round(max(rss) / 1024, 1), **stats, "floor": floor,
@@ -319,12 +319,12 @@ def profile_siad(project: Path, work: Path, top: int = 25) -> str:
 
     os.environ["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
     out = work / "profile-out"
-    remove(out)
+    remove_output(out)
     profiler = cProfile.Profile()
     profiler.enable()
     build_project(project, out)
     profiler.disable()
-    remove(out)
+    remove_output(out)
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
     stats.sort_stats("cumulative").print_stats(top)

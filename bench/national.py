@@ -42,7 +42,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
     sys.path.insert(0, os.path.dirname(_here))
 
-from bench.common import BUILD_DATE, BUILD_EPOCH, short_paths, ROOT, WORK, log, remove, run_timed, runs_for, snapshot, summary, tree_stats, write_floor  # noqa: E402
+from bench.common import BUILD_DATE, BUILD_EPOCH, short_paths, ROOT, WORK, log, remove, remove_output, run_timed, runs_for, snapshot, summary, tree_stats, write_floor  # noqa: E402
 from siad import reference  # noqa: E402
 from siad.markup import slugify  # noqa: E402
 
@@ -570,7 +570,7 @@ def attempt(work: Path, label: str, seed: int, unique_urls: bool, timeout: float
     one build within ``timeout``; when it succeeds, the full measurement (cold, warm, one point changed)."""
     project, out = work / f"national-{label}", work / f"national-{label}-site"
     remove(project)
-    remove(out)
+    remove_output(out)
     log(f"national: generating {label}")
     described = generate(project, seed, None, POINTS, PAGES, unique_urls=unique_urls)
     cmd = siad_command(project, out)
@@ -589,7 +589,7 @@ def attempt(work: Path, label: str, seed: int, unique_urls: bool, timeout: float
         entry["summary_line"] = run.stdout.strip().splitlines()[-1:]
         log(f"national: {label} built in {run.seconds:.1f} s; measuring")
         entry.update(measure_project(project, out, work, f"national {label}", runs, first=run))
-    remove(out)
+    remove_output(out)
     return entry
 
 
@@ -597,12 +597,12 @@ def measure_project(project: Path, out: Path, work: Path, label: str, runs: int 
     """Cold, warm and one-point-changed builds of ``project`` (``first``: a cold build already made)."""
     cmd = siad_command(project, out)
     if first is None:
-        remove(out)
+        remove_output(out)
         first = run_timed(cmd, env=siad_env())
     n = runs_for(first.seconds, runs)
     cold, warm, change, rss = [first.seconds], [], [], [first.max_rss_kib]  # the first build is a cold build too
     for _ in range(n - 1):
-        remove(out)
+        remove_output(out)
         run = run_timed(cmd, env=siad_env())
         cold.append(run.seconds)
         rss.append(run.max_rss_kib)
@@ -619,7 +619,7 @@ def measure_project(project: Path, out: Path, work: Path, label: str, runs: int 
         run = run_timed(cmd, env=siad_env())
         change.append(run.seconds)
         rss.append(run.max_rss_kib)
-    remove(out)
+    remove_output(out)
     entry = {
         "command": _shell(cmd), "runs": n, "cold": summary(cold), "warm": summary(warm), "one_point_changed": summary(change),
         "peak_rss_mib": round(max(rss) / 1024, 1), **stats, "floor": floor,
@@ -636,7 +636,7 @@ def measure_size(work: Path, scale: float, seed: int, runs: int | None) -> dict:
     label = f"{communes}-{points}"
     project, out = work / f"national-{label}", work / f"national-{label}-site"
     remove(project)
-    remove(out)
+    remove_output(out)
     described = generate(project, seed, communes, points, PAGES)
     log(f"national 1/{round(1 / scale)}: {communes} communes, {points} points")
     return {"scale": scale, "project": described, **measure_project(project, out, work, f"national 1/{round(1 / scale)}", runs)}
@@ -663,7 +663,7 @@ def profile(work: Path, scale: float, seed: int, top: int = 25) -> str:
 
     project, out = work / "national-profile", work / "national-profile-site"
     remove(project)
-    remove(out)
+    remove_output(out)
     communes = None if scale >= 1 else max(1, round(len(official_communes()) * scale))
     generate(project, seed, communes, max(1, round(POINTS * scale)), PAGES)
     os.environ["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
@@ -671,7 +671,7 @@ def profile(work: Path, scale: float, seed: int, top: int = 25) -> str:
     profiler.enable()
     build_project(project, out)
     profiler.disable()
-    remove(out)
+    remove_output(out)
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
     lines = [short_paths(line) for line in text.getvalue().splitlines()]

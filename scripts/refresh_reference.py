@@ -2,7 +2,7 @@
 """Regenerate siad/reference/*.tsv.gz from the data files of the npm package @etalab/decoupage-administratif.
 
 Usage:  python3 scripts/refresh_reference.py DIR
-where DIR holds communes.json and epci.json (e.g. node_modules/@etalab/decoupage-administratif/data
+where DIR holds communes.json, epci.json and departements.json (e.g. node_modules/@etalab/decoupage-administratif/data
 after « npm install @etalab/decoupage-administratif »). Source: INSEE Code officiel géographique,
 DGCL composition of EPCI, La Poste postal codes — Licence Ouverte (Etalab).
 """
@@ -35,7 +35,10 @@ def main(source: Path) -> None:
             rows.append("\t".join([c["code"] + "*", c["nom"], "", "", c.get("chefLieu", "")]))
     write_gz(OUT / "communes.tsv.gz", "code_insee\tnom\tcodes_postaux\tepci\tcommune_actuelle", sorted(rows))
     write_gz(OUT / "epci.tsv.gz", "siren\tnom\ttype", sorted("\t".join([e["code"], e["nom"], e["type"]]) for e in epcis))
-    print(f"{sum(1 for r in rows if '*' not in r.split(chr(9))[0])} communes, {len(epcis)} EPCI → {OUT}")
+    # typeLiaison is INSEE's TNCC: the article the name takes (« du Nord », « de l'Ain », « des Landes »).
+    departments = json.loads((source / "departements.json").read_text(encoding="utf-8"))
+    write_gz(OUT / "departements.tsv.gz", "code\tnom\ttncc", sorted("\t".join([d["code"], d["nom"], str(d["typeLiaison"])]) for d in departments))
+    print(f"{sum(1 for r in rows if '*' not in r.split(chr(9))[0])} communes, {len(epcis)} EPCI, {len(departments)} départements → {OUT}")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import PageCache
 from .clock import build_date
 from .config import load_config
+from .fingerprint import inputs_digest
+from . import yaml_cache
 from .content import load_content
 from .data import Freshness, load_data
 from .errors import Location, ProjectError, Report
@@ -16,25 +21,33 @@ from .headers import check_policy
 from .linkcheck import check_links
 from .model import build_site
 from .publication import check_publication
-from .render import Renderer
+from .render_site import render_site
 from .symlinks import check_symlinks
 from .theme import Theme
-from .writer import check_output_dir, write_site
+from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, output_lock, read_manifest, state_dir, write_site
 
 
 @dataclass
 class BuildResult:
     report: Report
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes | None] = field(default_factory=dict)  # None: unchanged, kept from the live site
     seconds: float = 0.0
+    digests: dict[str, str] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered by this build
+    reused: int = 0  # pages whose inputs had not changed: taken from the cache and the live site
+    written: WriteStats | None = None
 
     @property
     def pages(self) -> int:
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
-def render_project(root: Path, base_url: str | None = None, strict: bool = False) -> BuildResult:
-    """Everything a build does except writing. Raises :class:`ProjectError` on any error."""
+def render_project(root: Path, base_url: str | None = None, strict: bool = False, cache: PageCache | None = None,
+                   live: dict[str, str] | None = None, jobs: int | None = None) -> BuildResult:
+    """Everything a build does except writing. Raises :class:`ProjectError` on any error.
+
+    ``cache`` and ``live`` (the manifest of the site on disk): reuse the pages whose inputs did not
+    change (:mod:`siad.render_site`); ``jobs``: worker processes (default: one per available core)."""
     started = time.perf_counter()
     report = Report()
     check_symlinks(root, report)  # before anything is read: nothing outside the project is ever opened
@@ -45,31 +58,86 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
         raise ProjectError(report)
     theme = Theme(config, report)
     freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years, config.accepted_old_figures)
-    data = load_data(root, report, config.siren, freshness)
+    with yaml_cache.using(cache):
+        data = load_data(root, report, config.siren, freshness)
     contact = config.contact
     check_publication(
         config.publication, bool(contact and (contact.email or contact.phone)), config.base_url is not None,
         freshness.today, lambda key: config.locs.get(key, Location("siad.yml", 1, 1)), report,
     )
-    sources, static = load_content(root, report)
+    with yaml_cache.using(cache):
+        sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
     _stop_on_errors(report, strict)
-    files = Renderer(site, theme, report).render_all()
+    rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs)
+    files = rendered.files
     if not report.has_errors:
         origins = {page.output: page.source for page in site.pages}
-        check_links(files, origins, config.base_path, report)
-        check_policy(files, origins, report, config.base_url)
+        check_links(files, origins, config.base_path, report, rendered.facts)
+        check_policy(files, origins, report, config.base_url, rendered.facts)
     _stop_on_errors(report, strict, final=True)
-    return BuildResult(report, files, time.perf_counter() - started)
+    return BuildResult(report, files, time.perf_counter() - started, rendered.digests, rendered.rendered, rendered.reused)
 
 
-def build_project(root: Path, out: Path, base_url: str | None = None, strict: bool = False) -> BuildResult:
-    """Render the project and replace ``out`` with the result, only if everything succeeded."""
+def build_project(root: Path, out: Path, base_url: str | None = None, strict: bool = False, clean: bool = False,
+                  jobs: int | None = None, cache: PageCache | None = None) -> BuildResult:
+    """Render the project and replace ``out`` with the result, only if everything succeeded.
+
+    Incremental by default: pages whose inputs did not change are neither rendered nor written again
+    (siad's cache and the previous version of the site live in ``.siad-cache/`` next to ``out``);
+    ``clean``: forget them and build everything. ``cache``: an open cache to use (``siad serve``
+    keeps one between rebuilds)."""
     check_output_dir(out, root)
-    result = render_project(root, base_url, strict)
-    write_site(result.files, out)
+    with output_lock(out):
+        state = state_dir(out)
+        if clean:
+            if cache is not None:
+                cache.close()
+            shutil.rmtree(state, ignore_errors=True)
+            cache = None
+        own_cache = cache is None
+        cache = cache if cache is not None else PageCache(state)
+        try:
+            live = read_manifest(out) if not clean and (out / MARKER).is_file() else None
+            inputs = _inputs_if_safe(root, base_url, strict)
+            result = _unchanged(cache, inputs, out, strict) if live is not None and inputs else None
+            if result is None:
+                cache.forget_build()
+                result = render_project(root, base_url, strict, cache, live, jobs)
+                result.written = write_site(result.files, out, result.digests)
+                if inputs:
+                    cache.record_build(inputs, _manifest_digest(out), result.rendered + result.reused, result.report.diagnostics)
+        finally:
+            cache.flush_yaml()
+            if own_cache:
+                cache.close()
     return result
+
+
+def _inputs_if_safe(root: Path, base_url: str | None, strict: bool) -> str | None:
+    """The digest of every input, once the symbolic links are known to stay inside the project; None otherwise."""
+    report = Report()
+    check_symlinks(root, report)
+    if report.has_errors:
+        return None  # render_project reports them
+    return inputs_digest(root, base_url, strict, build_date().isoformat())
+
+
+def _manifest_digest(out: Path) -> str:
+    return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
+
+
+def _unchanged(cache: PageCache, inputs: str, out: Path, strict: bool) -> BuildResult | None:
+    """When no input changed since the last build and its site is still on disk: that build's result, redone in no time."""
+    started = time.perf_counter()
+    last = cache.last_build()
+    if last is None or last["inputs"] != inputs or _manifest_digest(out) != last["manifest"]:
+        return None
+    report = Report(list(last["diagnostics"]))
+    _stop_on_errors(report, strict, final=True)
+    live = read_manifest(out) or {}
+    return BuildResult(report, dict.fromkeys(live), time.perf_counter() - started, dict(live), 0, last["pages"], WriteStats(unchanged=True))
 
 
 def _stop_on_errors(report: Report, strict: bool, final: bool = False) -> None:

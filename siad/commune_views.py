@@ -79,10 +79,10 @@ def communes_received(point: Point, top: int) -> set[str] | None:
     return {code for code in (point.insee, *point.served_communes) if code}
 
 
-def commune_links(data: SiteData, url: Callable[[str], str]) -> list[CommuneLink]:
-    """Every member commune, alphabetically, with its stock in a few words."""
+def commune_links(data: SiteData, url: Callable[[str], str], communes: list[Commune] | None = None) -> list[CommuneLink]:
+    """Every member commune (or those of ``communes``, one part of a split index), alphabetically, with its stock in a few words."""
     links = []
-    for commune in sorted(data.communes.values(), key=lambda c: slugify(c.name)):
+    for commune in sorted(data.communes.values() if communes is None else communes, key=lambda c: slugify(c.name)):
         stock = data.figures.commune_stock(commune.insee)
         if stock is None:
             text = "nombre de logements sociaux non publié"

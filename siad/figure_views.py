@@ -17,7 +17,7 @@ from .data.tables import FigureSet, FigureTable
 from .french import of
 from .indicators import NOT_PUBLISHED_TEXT, OK, Indicator, commune_indicators, count, format_decimal, format_int, pressure, share, territory_indicators, waiting_time
 from .model import commune_url
-from .views import french_date
+from .views import Link, french_date
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class TableView:
     chart: BarChart | None = None
     sortable: bool = False  # the script lets readers sort the rows by any column
     sorted_by: int | None = None  # index in headers of the column the rows are sorted by, largest first
+    more_text: str = ""  # « Le détail de chaque commune : », before ``more``
+    more: tuple[Link, ...] = ()  # where the rows left out of a long table are
 
     @property
     def body(self) -> tuple[TableRowView, ...]:
@@ -115,10 +117,11 @@ def _short(indicator: Indicator) -> str:
     return format_decimal(indicator.value) if indicator.value is not None and indicator.status == OK else indicator.text
 
 
-def communes_table(figures: Figures, communes: list[Commune], territory: str, url: Callable[[str], str]) -> TableView | None:
+def communes_table(figures: Figures, communes: list[Commune], territory: str, url: Callable[[str], str], limit: int | None = None, more: tuple[Link, ...] = ()) -> TableView | None:
     """Every member commune with its stock, share and, where published, its demand and the indicators
     siad derives from it; sortable by any column. Columns the source publishes for no commune are left
-    out and the note says so, with the territory's figures instead."""
+    out and the note says so, with the territory's figures instead. ``limit``: only that many communes,
+    those with the most social housing (``more`` says where the others are)."""
     if not communes or not figures.communes:
         return None
     total = figures.stock_total()
@@ -128,7 +131,7 @@ def communes_table(figures: Figures, communes: list[Commune], territory: str, ur
     with_demand = any(d.requests.value is not None or d.attributions.value is not None for d in demand.values())
     ordered = sorted(communes, key=lambda c: (-(stocks[c.insee] or 0), stocks[c.insee] is None, c.name))
     rows = []
-    for commune in ordered:
+    for commune in ordered[:limit]:
         stock = stocks[commune.insee]
         stock_share = share(stock, total)
         cells = [count(stock).text, share_text(stock, total) if stock else ("0\u202f%" if stock == 0 and total else stock_share.text)]
@@ -171,9 +174,63 @@ def communes_table(figures: Figures, communes: list[Commune], territory: str, ur
         notes.append("La pression et le délai d'attente théorique sont calculés par ce site à partir des demandes et des attributions publiées.")
     qpv_given = sorted(c.name for c in communes if figures.communes.get(c.insee) and figures.communes[c.insee].get("qpv") is not None)
     if with_qpv and len(qpv_given) < sum(1 for c in communes if stocks[c.insee]):
-        notes.append(f"La source ne donne le nombre de logements en quartier prioritaire que pour : {', '.join(qpv_given)}.")
+        given = ", ".join(qpv_given) if len(qpv_given) <= 20 else f"{format_int(len(qpv_given))} communes"
+        notes.append(f"La source ne donne le nombre de logements en quartier prioritaire que pour : {given}.")
+    shown = ordered[:limit]
+    if len(shown) < len(ordered):
+        notes.append(f"Le territoire compte {format_int(len(ordered))} communes : le tableau donne les {format_int(len(shown))} qui ont le plus de logements sociaux.")
     unknown = [c.name for c in ordered if stocks[c.insee] is None]
     if unknown:
         notes.append(f"Le nombre de logements sociaux n'est pas publié pour {len(unknown)} commune{'s' if len(unknown) > 1 else ''}.")
-    chart = bar_chart("Logements sociaux par commune", [(c.name, stocks[c.insee], f"{count(stocks[c.insee]).text} ({share_text(stocks[c.insee], total)})") for c in ordered if stocks[c.insee]])
-    return TableView("Les communes du territoire", tuple(headers), tuple(rows), " ; ".join(sources), " ".join(notes), "Commune", chart=chart, sortable=True, sorted_by=0)
+    chart = bar_chart("Logements sociaux par commune", [(c.name, stocks[c.insee], f"{count(stocks[c.insee]).text} ({share_text(stocks[c.insee], total)})") for c in shown if stocks[c.insee]])
+    caption = "Les communes du territoire" if len(shown) == len(ordered) else f"Les {format_int(len(shown))} communes qui ont le plus de logements sociaux"
+    return TableView(caption, tuple(headers), tuple(rows), " ; ".join(sources), " ".join(notes), "Commune", chart=chart, sortable=True, sorted_by=0,
+                     more_text="Le détail de chaque commune : " if more else "", more=more)
+
+
+def _sum(values: list[int | None]) -> int | None:
+    """The sum when every value is published, else None: a partial sum would read as the whole."""
+    return None if any(v is None for v in values) else sum(values)
+
+
+def departments_table(figures: Figures, departments: list[tuple[str, list[Commune], str | None]], territory: str, chart_max: int, more: tuple[Link, ...] = ()) -> TableView | None:
+    """A territory of many communes, by department: (label, its communes, the link to its communes);
+    each department's figures are the sums of its communes', when every one of them is published."""
+    if not departments or not figures.communes:
+        return None
+    total = figures.stock_total()
+    demand = {c.insee: commune_indicators(figures, c.insee) for _, members, _ in departments for c in members}
+    with_demand = any(d.requests.value is not None or d.attributions.value is not None for d in demand.values())
+    rows, bars = [], []
+    for label, members, href in departments:
+        stock = _sum([figures.commune_stock(c.insee) for c in members])
+        cells = [format_int(len(members)), count(stock).text, share_text(stock, total)]
+        values = [str(len(members)), _sort_value(count(stock)), _sort_value(share(stock, total))]
+        if with_demand:
+            requests = _sum([demand[c.insee].requests.value for c in members])
+            attributions = _sum([demand[c.insee].attributions.value for c in members])
+            cells += [count(requests).text, count(attributions).text, _short(pressure(requests, attributions)), waiting_time(requests, attributions).text]
+            values += [_sort_value(count(requests)), _sort_value(count(attributions)), _sort_value(pressure(requests, attributions)), _sort_value(waiting_time(requests, attributions))]
+        rows.append(TableRowView(label, tuple(cells), href=href, values=tuple(values)))
+        bars.append((label, stock, f"{count(stock).text} ({share_text(stock, total)})"))
+    order = sorted(range(len(rows)), key=lambda i: (-(bars[i][1] or 0), bars[i][1] is None, i))
+    rows = [rows[i] for i in order]
+    headers = ["Communes", "Logements sociaux", "Part du territoire"]
+    if with_demand:
+        headers += ["Demandes en attente", "Attributions dans l'année", "Pression (demandes pour 1 attribution)", "Délai d'attente théorique"]
+    whole = territory_indicators(figures)
+    total_cells = [format_int(sum(len(m) for _, m, _ in departments)), count(total).text, "100\u202f%" if total else NOT_PUBLISHED_TEXT]
+    if with_demand:
+        total_cells += [count(whole.requests.value).text, count(whole.attributions.value).text, _short(whole.pressure), whole.waiting_time.text]
+    rows.append(TableRowView(f"Ensemble {of(territory)}", tuple(total_cells), True))
+    first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
+    sources = [source_text(first)]
+    demand_set = next((d.figure_set for d in demand.values() if d.figure_set), None)
+    if with_demand and demand_set is not None and source_text(demand_set) not in sources:
+        sources.append(source_text(demand_set))
+    notes = [f"Le territoire compte {format_int(len(demand))} communes dans {format_int(len(departments))} départements : le tableau les regroupe par département. Un chiffre d'un département n'est donné que si toutes ses communes le publient."]
+    if with_demand:
+        notes.append("La pression et le délai d'attente théorique sont calculés par ce site à partir des demandes et des attributions publiées.")
+    chart = bar_chart("Logements sociaux par département", [bars[i] for i in order]) if len(departments) <= chart_max else None
+    return TableView("Les départements du territoire", tuple(headers), tuple(rows), " ; ".join(sources), " ".join(notes), "Département", chart=chart, sortable=True, sorted_by=1,
+                     more_text="Le détail de chaque commune : " if more else "", more=more)

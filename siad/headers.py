@@ -11,10 +11,10 @@ something else writes its own ``content/_headers``, which replaces this one.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from .errors import Location, Report
+from .page_facts import PageFacts, Sink, feed
 
 HEADERS_FILE = "_headers"
 
@@ -60,16 +60,15 @@ _FETCHED = {("script", "src"): "script-src", ("img", "src"): "img-src", ("source
 _FETCHED_LINKS = {"stylesheet": "style-src", "icon": "img-src", "preload": "default-src", "manifest": "default-src"}
 
 
-class _PolicyCollector(HTMLParser):
+class PolicySink(Sink):
     """Everything of one page that the strict policy would block, with its line."""
 
-    def __init__(self, origin: str | None) -> None:
-        super().__init__(convert_charrefs=True)
-        self.origin = origin
+    def __init__(self, base_url: str | None = None) -> None:
+        self.origin = _origin(base_url) if base_url else None
         self.problems: list[tuple[int, str]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.line
         values = {name: value or "" for name, value in attrs}
         if "style" in values:
             self.problems.append((line, f"attribut style=\"…\" sur <{tag}> (style-src)"))
@@ -112,20 +111,24 @@ def _origin(url: str) -> str:
 def policy_problems(html: str, base_url: str | None = None) -> list[tuple[int, str]]:
     """(line, description) of everything in ``html`` that :data:`CONTENT_SECURITY_POLICY` blocks;
     ``base_url``: the site's public address, whose own absolute addresses are allowed."""
-    collector = _PolicyCollector(_origin(base_url) if base_url else None)
-    collector.feed(html)
-    collector.close()
-    return collector.problems
+    sink = PolicySink(base_url)
+    feed(html, sink)
+    return sink.problems
 
 
-def check_policy(files: dict[str, bytes], sources: dict[str, str], report: Report, base_url: str | None = None) -> None:
-    """Warn about what the generated policy would block (not when the project writes its own ``_headers``)."""
+def check_policy(files: dict[str, bytes | None], sources: dict[str, str], report: Report, base_url: str | None = None,
+                 facts: dict[str, PageFacts] | None = None) -> None:
+    """Warn about what the generated policy would block (not when the project writes its own ``_headers``).
+
+    ``facts``: the pages already read (:func:`siad.page_facts.read_page`); others are parsed here."""
     if files.get(HEADERS_FILE) != headers_file():
         return
+    facts = facts or {}
     for page, data in sorted(files.items()):
         if not page.endswith(".html"):
             continue
-        for line, problem in policy_problems(data.decode("utf-8", errors="replace"), base_url):
+        problems = facts[page].policy if page in facts else policy_problems(data.decode("utf-8", errors="replace"), base_url)
+        for line, problem in problems:
             report.warning(
                 Location(sources.get(page, page)),
                 f"dans la page {page} (ligne {line}), le navigateur bloquera : {problem}",

@@ -8,21 +8,22 @@ located at the source of the page that contains it. External links (``https:``, 
 from __future__ import annotations
 
 import posixpath
-from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from .errors import Location, Report
+from .page_facts import PageFacts, Sink, feed
 
 _LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src", "audio": "src", "video": "src"}
 
 
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
+class LinkSink(Sink):
+    """The ids a page defines and the links it contains."""
+
+    def __init__(self) -> None:
         self.ids: set[str] = set()
         self.links: list[tuple[str, int]] = []  # (url, line in the built file)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(values["id"])
@@ -30,14 +31,13 @@ class _Collector(HTMLParser):
             self.ids.add(values["name"])
         wanted = _LINK_ATTRIBUTES.get(tag)
         if wanted and values.get(wanted) is not None:
-            self.links.append((values[wanted], self.getpos()[0]))
+            self.links.append((values[wanted], self.line))
 
 
-def _parse(data: bytes) -> _Collector:
-    collector = _Collector()
-    collector.feed(data.decode("utf-8", errors="replace"))
-    collector.close()
-    return collector
+def _parse(data: bytes) -> LinkSink:
+    sink = LinkSink()
+    feed(data.decode("utf-8", errors="replace"), sink)
+    return sink
 
 
 def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> str:
@@ -58,12 +58,16 @@ def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> st
     return resolved
 
 
-def check_links(files: dict[str, bytes], sources: dict[str, str], base_path: str, report: Report) -> int:
+def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_path: str, report: Report,
+                facts: dict[str, PageFacts] | None = None) -> int:
     """Report every internal link or anchor of the HTML ``files`` that does not resolve; returns the number checked.
 
+    ``files``: every output path (the bytes are only read for HTML pages missing from ``facts``);
     ``sources``: output path → the project file the page comes from (for the message);
-    ``base_path``: the site's path on its server (« / » or « /siad/ »), for root-relative links."""
-    parsed = {name: _parse(data) for name, data in files.items() if name.endswith(".html")}
+    ``base_path``: the site's path on its server (« / » or « /siad/ »), for root-relative links;
+    ``facts``: the pages already read (:func:`siad.page_facts.read_page`)."""
+    facts = facts or {}
+    parsed = {name: facts.get(name) or _parse(data) for name, data in files.items() if name.endswith(".html")}
     checked = 0
     for page, collected in sorted(parsed.items()):
         seen: set[str] = set()

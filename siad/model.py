@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import cached_property
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -12,7 +13,9 @@ from .data.communes import Commune
 from .markup import slugify
 from .errors import Location, Report
 from .french import at, of
+from .indicators import format_int
 from .glossary import Glossary
+from .index_pages import Indexes, plan_indexes
 
 POINTS_URL = "lieux/"
 # Pages linked from every footer when the project has them.
@@ -52,10 +55,13 @@ class Site:
     pages: list[Page]
     static_files: list[StaticFile] = field(default_factory=list)
     glossary: Glossary = field(default_factory=Glossary)
+    indexes: Indexes | None = None  # the communes' and the points' index pages, split when long
 
     def __post_init__(self) -> None:
         # Every rendered page looks several pages up (menu, footer, breadcrumb): a dictionary, not a scan.
         self._by_url: dict[str, Page] = {}
+        if self.indexes is None:
+            self.indexes = plan_indexes(self.data, COMMUNES_URL, POINTS_URL)
         for p in self.pages:
             if p.template != "404.html":
                 self._by_url.setdefault(p.url, p)
@@ -67,8 +73,9 @@ class Site:
     def footer_pages(self) -> list[Page]:
         return [page for page in (self.page(url) for url in FOOTER_URLS) if page is not None]
 
-    @property
+    @cached_property
     def menu(self) -> list[Page]:
+        """The menu's pages (computed once: the pages are planned once and not changed after)."""
         entries = [p for p in self.pages if p.menu is not None]
         return sorted(entries, key=lambda p: (p.menu, p.url))
 
@@ -83,12 +90,6 @@ class Site:
             if ancestor is not None:
                 trail.append(ancestor)
         return trail
-
-    def points_by_level(self) -> list[tuple[int, list[Point]]]:
-        groups: dict[int, list[Point]] = {}
-        for point in sorted(self.data.points, key=lambda p: (p.level, p.name.lower(), p.slug)):
-            groups.setdefault(point.level, []).append(point)
-        return sorted(groups.items())
 
 
 def build_site(config: Config, data: SiteData, sources: list[SourcePage], static: list[StaticFile], report: Report, glossary: Glossary | None = None) -> Site:
@@ -125,7 +126,7 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
             )
         )
     if data.communes and not any(p.url == COMMUNES_URL for p in pages):
-        pages.append(_generated_page(COMMUNES_URL, "Votre commune", f"Les {len(data.communes)} communes {of(config.territory)} : où vous adresser et les chiffres du logement social dans chacune.", "{{< communes >}}\n"))
+        pages.append(_generated_page(COMMUNES_URL, "Votre commune", f"Les {format_int(len(data.communes))} communes {of(config.territory)} : où vous adresser et les chiffres du logement social dans chacune.", "{{< communes >}}\n"))
     for commune in sorted(data.communes.values(), key=lambda c: slugify(c.name)):
         pages.append(
             Page(
@@ -143,9 +144,14 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
         pages.append(_generated_page(SEARCH_URL, "Rechercher sur le site", "Trouver les pages du site qui parlent de ce que vous cherchez.", "{{< recherche >}}\n"))
     if not any(p.url == SITEMAP_URL for p in pages):
         pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
+    indexes = plan_indexes(data, COMMUNES_URL, POINTS_URL)
+    for part in indexes.communes.walk():
+        pages.append(_generated_page(part.url, part.title, part.description, f"{{{{< communes partie={part.path} >}}}}\n"))
+    for part in indexes.points.walk():
+        pages.append(_generated_page(part.url, part.title, part.description, f"{{{{< lieux-accueil partie={part.path} >}}}}\n"))
     pages.append(Page(url="", title="Page introuvable", template="404.html", source="(siad)"))
     _check_collisions(pages, static, report)
-    return Site(config, data, pages, static, glossary or Glossary())
+    return Site(config, data, pages, static, glossary or Glossary(), indexes)
 
 
 def _default_points_index() -> Page:
@@ -187,9 +193,24 @@ def relative_url(from_url: str, to_url: str) -> str:
         return to_url
     target, _, fragment = to_url.partition("#")
     start = from_url.rstrip("/") or "."
-    rel = posixpath.relpath(target or ".", start)
+    rel = _relpath(target or ".", start)
     if rel == ".":
         rel = "./"
     elif (target.endswith("/") or target == "") and not rel.endswith("/"):
         rel += "/"
     return rel + ("#" + fragment if fragment else "")
+
+
+def _relpath(target: str, start: str) -> str:
+    """``posixpath.relpath`` for paths relative to the site root, without its calls to the file system
+    (it makes both paths absolute from the current folder): called hundreds of thousands of times."""
+    if ".." in target or ".." in start or target.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(target, start)
+    to = [part for part in target.split("/") if part and part != "."]
+    here = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."

@@ -1,4 +1,4 @@
-"""The official lists shipped with siad: current communes (INSEE) and EPCI (DGCL).
+"""The official lists shipped with siad: current communes (INSEE), EPCI (DGCL) and departments.
 
 A compact extract of @etalab/decoupage-administratif (Licence Ouverte), regenerated with
 ``scripts/refresh_reference.py``. Read lazily, once per process.
@@ -69,3 +69,35 @@ def epci(siren: str) -> OfficialEpci | None:
 def epci_members(siren: str) -> list[OfficialCommune]:
     """The current member communes of an EPCI, by INSEE code."""
     return sorted((c for c in _communes()[0].values() if c.epci == siren), key=lambda c: c.insee)
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str  # « 03 », « 2A », « 974 »
+    name: str
+    of_name: str  # « de l'Allier », « du Nord », « des Landes », « de Paris »
+
+
+# INSEE's TNCC (« typeLiaison »): how « de » joins the name.
+_OF_BY_TNCC = {"0": "de ", "1": "d'", "2": "du ", "3": "de la ", "4": "des ", "5": "de l'", "6": "des ", "7": "de las ", "8": "de los "}
+_DROPPED_ARTICLE = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def department_code(insee: str) -> str:
+    """The department of a commune from its INSEE code: « 03 » for 03310, « 2A » for 2A004, « 974 » for 97411."""
+    return insee[:3] if insee.startswith(("97", "98")) else insee[:2]
+
+
+@lru_cache(maxsize=1)
+def _departments() -> dict[str, Department]:
+    found = {}
+    for code, name, tncc in _rows("departements.tsv.gz"):
+        article = _DROPPED_ARTICLE.get(tncc)
+        bare = name[len(article):] if article and name.startswith(article) else name
+        found[code] = Department(code, name, _OF_BY_TNCC.get(tncc, "de ") + bare)
+    return found
+
+
+def department(code: str) -> Department:
+    """A department by its code; one the extract does not know reads « Département 99 »."""
+    return _departments().get(code) or Department(code, f"Département {code}", f"du département {code}")

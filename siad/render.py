@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .errors import Location, Report
 from .glossary import GlossaryTreeprocessor
 from .markup import LinkContext, render_markdown
 from .model import ACCESSIBILITY_URL, SEARCH_URL, Page, Site, relative_url
-from .search_index import SEARCH_INDEX, search_index
 from .shortcodes import shortcode_context
-from .theme import Theme, ThemeError
+from .theme import Theme
 from .commune_views import PointsByCommune, commune_view
-from .opendata import OPEN_DATA_DIR, open_data_files
-from .sitemap import sitemap_files
-from .headers import HEADERS_FILE, headers_file
-from .vcard import has_contacts, vcard, vcard_name
 from .clock import build_date
 from .jsonld import point_jsonld
 from .views import Contact, Link, french_date, point_view, site_contacts
@@ -63,40 +58,32 @@ class Renderer:
         self.static_files = {f.url for f in site.static_files}
         self.points_by_commune = PointsByCommune.of(site.data.points)
 
-    def render_all(self) -> dict[str, bytes]:
-        """Every output file of the site, path → bytes, in a stable order."""
-        out: dict[str, bytes] = {}
-        for page in sorted(self.site.pages, key=lambda p: p.output):
-            try:
-                out[page.output] = self.render_page(page).encode("utf-8")
-            except ThemeError as exc:
-                self.report.error(exc.location, exc.message, exc.hint)
-                break  # the same template error would repeat on every page
-        out[SEARCH_INDEX] = search_index(self.site.pages, out)  # from the rendered pages
-        for logical, asset in sorted(self.theme.assets.items()):
-            out[asset.output] = asset.read()
-        for page in self.site.pages:
-            if page.point is not None and has_contacts(page.point):
-                out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
-        for item in open_data_files(self.site.data, self.site.config.siren, self.site.data.territory.source_date if self.site.data.territory else None):
-            out[OPEN_DATA_DIR + item.name] = item.content
-        for name, data in sitemap_files(self.site).items():
-            out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
-        out.setdefault(HEADERS_FILE, headers_file())  # security headers; a content/_headers wins
-        for item in self.site.static_files:
-            out[item.url] = item.source.read_bytes()
-        return out
-
     def url_function(self, page: Page) -> Callable[[str], str]:
         if page.template == "404.html":  # served at any depth: links from the site root
             base = self.site.config.base_path
             return lambda target: target if target.startswith(("http", "mailto:", "tel:", "#")) else base + target
         return lambda target: relative_url(page.url, target)
 
-    def render_page(self, page: Page) -> str:
+    def context(self, page: Page) -> dict:
+        """What the page's template receives, but the Markdown body (rendered by :meth:`render_page`)."""
         url = self.url_function(page)
-        content, toc = "", []
+        return {
+            "site": self.site_view(url, page),
+            "page": PageView(page.title, page.description, self.kind(page), "", [], self.updated(page)),
+            "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
+            "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
+            "point": point_view(page.point, self.site.data) if page.point else None,
+            "jsonld": point_jsonld(page.point, self.site.config.base_url + page.url if self.site.config.base_url else None, build_date()) if page.point else None,
+            "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url, self.points_by_commune) if page.commune else None,
+            "url": url,
+            "asset": lambda logical: url(self.theme.asset_output(logical)),
+            "has_asset": lambda logical: logical in self.theme.assets,
+        }
+
+    def render_page(self, page: Page, context: dict | None = None) -> str:
+        context = dict(context if context is not None else self.context(page))
         if page.markdown is not None:
+            url = context["url"]
             source_dir = posixpath.dirname(page.markdown.source.removeprefix("content/")) if page.source.startswith("content/") else page.url.rstrip("/")
             links = LinkContext(page.url, source_dir, self.pages_by_source, self.static_files, url)
             rendered = render_markdown(
@@ -108,20 +95,7 @@ class Renderer:
                 self.report,
                 GlossaryTreeprocessor(None, self.site.glossary, page.url, url) if page.source.startswith("content/") else None,
             )
-            content = rendered.html
-            toc = [Link(t["name"], "#" + t["id"]) for t in rendered.toc]
-        context = {
-            "site": self.site_view(url, page),
-            "page": PageView(page.title, page.description, self.kind(page), content, toc, self.updated(page)),
-            "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
-            "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
-            "point": point_view(page.point, self.site.data) if page.point else None,
-            "jsonld": point_jsonld(page.point, self.site.config.base_url + page.url if self.site.config.base_url else None, build_date()) if page.point else None,
-            "commune": commune_view(self.site.data, page.commune, self.site.config.territory, self.site.config.portal_url, self.site.config.national_portal_url, url, self.points_by_commune) if page.commune else None,
-            "url": url,
-            "asset": lambda logical: url(self.theme.asset_output(logical)),
-            "has_asset": lambda logical: logical in self.theme.assets,
-        }
+            context["page"] = replace(context["page"], content=rendered.html, toc=[Link(t["name"], "#" + t["id"]) for t in rendered.toc])
         return self.theme.render(page.template, context)
 
     @staticmethod

@@ -42,7 +42,7 @@ def create_project(directory: Path, territory: str | None = None, siren: str | N
         else:
             shutil.copyfile(source, target)
         written.append(target)
-    (directory / ".gitignore").write_text("/site/\n", encoding="utf-8")
+    (directory / ".gitignore").write_text("/site/\n/.siad-cache/\n", encoding="utf-8")
     return written
 
 

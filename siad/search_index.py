@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
-
 from .model import NOT_FOUND_OUTPUT, SEARCH_URL, Page
+from .page_facts import PageFacts, Sink, feed
 
 SEARCH_INDEX = SEARCH_URL + "index.json"
 
@@ -31,20 +29,10 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass
-class _Entry:
-    title: str = ""
-    description: str = ""
-    headings: list[str] = field(default_factory=list)
-    text: str = ""
-    has_search_form: bool = False
-
-
-class _MainParser(HTMLParser):
+class MainTextSink(Sink):
     """Collects a page's meta description, and the h1, h2/h3 and text of its ``<main>``."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.description = ""
         self.title: list[str] = []
         self.headings: list[str] = []
@@ -57,7 +45,7 @@ class _MainParser(HTMLParser):
         self._heading: list[str] | None = None
         self._heading_tag = ""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         if tag == "meta" and attributes.get("name") == "description":
             self.description = _collapse(attributes.get("content") or "")
@@ -85,12 +73,12 @@ class _MainParser(HTMLParser):
         if tag not in _INLINE:
             self.text.append(" ")
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
+    def startend(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.start(tag, attrs)
         if tag not in _VOID:
-            self.handle_endtag(tag)
+            self.end(tag)
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == "main":
             self._main = max(0, self._main - 1)
             return
@@ -111,7 +99,7 @@ class _MainParser(HTMLParser):
         if tag not in _INLINE:
             self.text.append(" ")
 
-    def handle_data(self, data: str) -> None:
+    def data(self, data: str) -> None:
         if not self._main:
             return
         if self._skip:
@@ -121,6 +109,14 @@ class _MainParser(HTMLParser):
         if self._heading is not None:
             self._heading.append(data)
         self.text.append(data)
+
+    def entry(self) -> dict:
+        """What the index keeps of the page (``search_form``: the page is itself a search page)."""
+        text = _collapse("".join(self.text))
+        if self.description and text.startswith(self.description):  # the lead paragraph repeats it
+            text = text[len(self.description):].lstrip()
+        return {"title": _collapse("".join(self.title)), "description": self.description,
+                "headings": self.headings, "text": text, "search_form": self.search_form}
 
 
 def _collapse(text: str) -> str:
@@ -133,21 +129,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def page_entry(html: str) -> _Entry:
+def page_entry(html: str) -> dict:
     """What the index keeps of one rendered page."""
-    parser = _MainParser()
-    parser.feed(html)
-    parser.close()
-    text = _collapse("".join(parser.text))
-    if parser.description and text.startswith(parser.description):  # the lead paragraph repeats it
-        text = text[len(parser.description):].lstrip()
-    return _Entry(
-        title=_collapse("".join(parser.title)),
-        description=parser.description,
-        headings=parser.headings,
-        text=text,
-        has_search_form=parser.search_form,
-    )
+    sink = MainTextSink()
+    feed(html, sink)
+    return sink.entry()
 
 
 def indexed(page: Page) -> bool:
@@ -155,19 +141,22 @@ def indexed(page: Page) -> bool:
     return page.output != NOT_FOUND_OUTPUT and page.url != SEARCH_URL
 
 
-def search_index(pages: list[Page], files: dict[str, bytes]) -> bytes:
-    """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root)."""
+def search_index(pages: list[Page], files: dict[str, bytes | None], facts: dict[str, PageFacts] | None = None) -> bytes:
+    """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root).
+
+    ``facts``: the pages already read (:func:`siad.page_facts.read_page`); others are parsed here."""
+    facts = facts or {}
     entries = []
     for page in sorted((p for p in pages if indexed(p) and p.output in files), key=lambda p: p.url):
-        entry = page_entry(files[page.output].decode("utf-8"))
-        if entry.has_search_form:  # a search page from content/, elsewhere than recherche/
+        entry = facts[page.output].entry if page.output in facts else page_entry(files[page.output].decode("utf-8"))
+        if entry["search_form"]:  # a search page from content/, elsewhere than recherche/
             continue
         entries.append({
             "url": page.url,
-            "title": entry.title or page.title,
-            "description": entry.description,
-            "headings": entry.headings,
-            "text": entry.text,
+            "title": entry["title"] or page.title,
+            "description": entry["description"],
+            "headings": entry["headings"],
+            "text": entry["text"],
         })
     document = {"pages": entries}
     return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

@@ -25,11 +25,13 @@ from livereload.handlers import LiveReloadHandler
 from tornado import ioloop
 
 from .build import build_project
+from .cache import PageCache
 from .config import CONFIG_FILE
 from .content import CONTENT_DIR
 from .data import DATA_DIR
 from .errors import ProjectError, UsageProblem
 from .theme import THEMES_DIR, builtin_theme_dir
+from .writer import state_dir
 
 POLL_MS = 500
 
@@ -41,6 +43,8 @@ class PreviewState:
     errors: list[str] = field(default_factory=list)
     snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
     pending: dict[str, tuple[int, int]] | None = None
+    cache: PageCache | None = None  # kept between rebuilds: only what a change affects is rendered again
+    jobs: int | None = None  # the first build uses every core; once the server runs, rebuilds stay in its process
 
     def watched_files(self) -> dict[str, tuple[int, int]]:
         """mtime and size of every input file: config, data, content, project themes, built-in theme."""
@@ -59,11 +63,13 @@ class PreviewState:
 
     def rebuild(self) -> None:
         try:
-            result = build_project(self.root, self.out)
+            if self.cache is None:
+                self.cache = PageCache(state_dir(self.out))
+            result = build_project(self.root, self.out, cache=self.cache, jobs=self.jobs)
             self.errors = []
             for diagnostic in result.report.sorted():
                 click.echo(diagnostic.format(), err=True)
-            click.echo(f"siad : aperçu reconstruit ({result.pages} pages).", err=True)
+            click.echo(f"siad : aperçu reconstruit ({result.pages} pages, dont {result.rendered} rendues à nouveau).", err=True)
         except ProjectError as exc:
             self.errors = [d.format() for d in exc.report.sorted()]
             for line in self.errors:
@@ -168,6 +174,7 @@ def serve_project(root: Path, host: str, port: int) -> None:
     state = PreviewState(root=root, out=workdir / "site")
     state.snapshot = state.watched_files()
     state.rebuild()
+    state.jobs = 1  # no fork from the server's process
     server = Server(app=make_app(state))
     server._setup_logging = lambda: None  # livereload's own log lines are English and redundant with ours
     logging.getLogger("tornado.access").setLevel(logging.ERROR)
@@ -183,4 +190,6 @@ def serve_project(root: Path, host: str, port: int) -> None:
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     finally:
+        if state.cache is not None:
+            state.cache.close()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -14,9 +14,13 @@ from .commune_views import commune_links, communes_received, top_level
 from .cotation import Grid, Situation, score
 from .data.documents import Documents
 from .errors import Location, Report
-from .figure_views import communes_table, key_figures, table_view
+from .figure_views import communes_table, departments_table, key_figures, table_view
 from .french import of
+from .reference import department, department_code
+from .indicators import format_int
 from .opendata import OPEN_DATA_DIR, open_data_files
+from . import index_pages
+from .index_pages import Part, SplitIndex, part_view
 from .model import COMMUNES_URL, POINTS_URL, SITEMAP_URL, Site
 from .schema import suggestion
 from .search_index import SEARCH_INDEX, fold, indexed
@@ -46,12 +50,38 @@ class FamilyView:
     has_priority: bool  # the source marks priority criteria (*) in this family
 
 
+def _part(index: SplitIndex, args: dict[str, str], name: str) -> Part | None:
+    """The part of a split index that ``partie=`` names (the generated part pages use it), or None for the whole index."""
+    path = args.get("partie")
+    if path is None:
+        return None
+    part = index.by_path.get(path)
+    if part is None:
+        known = list(index.by_path)
+        hint = ("parties de la liste : " + ", ".join(known[:6]) + (" …" if len(known) > 6 else "")) if known else "cette liste tient sur une page : elle n'a pas de partie"
+        raise ShortcodeError(f"partie « {path} » inconnue pour le bloc « {name} »", hint)
+    return part
+
+
+def _received(point, top: int) -> str:
+    received = communes_received(point, top)
+    return "*" if received is None else " ".join(sorted(received))
+
+
 def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
+    index = site.indexes.points
+    part = _part(index, args, "lieux-accueil")
+    view = part_view(index, part, url) if index.split else None
     groups = []
     top = top_level(site.data.points)
-    for number, points in site.points_by_level():
+    shown = [] if view and view.parts else (part.items if part else index.items)  # by level, then name
+    by_level: dict[int, list] = {}
+    for point in shown:
+        by_level.setdefault(point.level, []).append(point)
+    for number, points in sorted(by_level.items()):
         level = site.data.levels.get(number)
-        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0], " ".join(sorted(received)) if (received := communes_received(p, top)) is not None else "*") for p in points]
+        # The directory filter (site.js) needs every commune: only on an index that is not split.
+        summaries = [PointSummary(p.name, url(f"{POINTS_URL}{p.slug}/"), place_of(p), (phone_contacts(p) or [None])[0], None if view else _received(p, top)) for p in points]
         groups.append(PointGroup(level_view(level) if level else unknown_level(number), summaries))
     if "niveau" in args:
         wanted = args["niveau"]
@@ -59,9 +89,15 @@ def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
             levels = ", ".join(str(n) for n in site.data.levels)
             raise ShortcodeError(f"niveau « {wanted} » inconnu", f"niveaux définis dans data/niveaux.yml : {levels}")
         groups = [g for g in groups if g.level.number == int(wanted)]
-    communes = sorted(site.data.communes.values(), key=lambda c: c.name)
-    choices = json.dumps([[c.insee, c.name] for c in communes], ensure_ascii=False, separators=(",", ":"))
-    return {"groups": groups, "single_level": "niveau" in args, "communes_json": choices, "communes_href": url(COMMUNES_URL) if site.data.communes else None}
+    choices = None
+    if view is None:
+        communes = sorted(site.data.communes.values(), key=lambda c: c.name)
+        choices = json.dumps([[c.insee, c.name] for c in communes], ensure_ascii=False, separators=(",", ":"))
+    communes_href = url(COMMUNES_URL) if site.data.communes else None
+    if part is not None and communes_href:  # a department's points: its communes
+        same = site.indexes.communes.by_path.get(part.path.split("/")[0])
+        communes_href = url(same.url) if same is not None else communes_href
+    return {"groups": groups, "single_level": "niveau" in args, "communes_json": choices, "communes_href": communes_href, "index": view}
 
 
 def _niveaux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
@@ -146,7 +182,25 @@ def _tableau(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dic
 
 def _chiffres_communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     communes = list(site.data.communes.values())
-    table = communes_table(site.data.figures, communes, site.config.territory, url)
+    if len(communes) <= index_pages.FIGURE_ROWS_MAX:
+        table = communes_table(site.data.figures, communes, site.config.territory, url)
+    else:  # a table of thousands of rows fits no page: by department, or the largest communes
+        more = tuple(link for link in (
+            Link("la liste des communes" + (" par département" if site.indexes.communes.split else ""), url(COMMUNES_URL)) if site.page(COMMUNES_URL) else None,
+            Link("le fichier communes.csv des données ouvertes", url(OPEN_DATA_DIR + "communes.csv")),
+        ) if link is not None)
+        departments: dict[str, list] = {}
+        for commune in sorted(communes, key=lambda c: c.insee):
+            departments.setdefault(department_code(commune.insee), []).append(commune)
+        if len(departments) > 1:
+            parts = site.indexes.communes.by_path
+            rows = [
+                (f"{department(code).name} ({code})", members, url(parts[f"departement-{code.lower()}"].url) if f"departement-{code.lower()}" in parts else None)
+                for code, members in sorted(departments.items())
+            ]
+            table = departments_table(site.data.figures, rows, site.config.territory, index_pages.FIGURE_ROWS_MAX, more)
+        else:
+            table = communes_table(site.data.figures, communes, site.config.territory, url, index_pages.FIGURE_ROWS_MAX, more)
     if table is None:
         raise ShortcodeError("le bloc « chiffres-communes » a besoin de data/communes.yml et des chiffres par commune (data/chiffres/communes.yml ou .csv)", "créez-les (voir docs/donnees.md)")
     return {"table": table}
@@ -158,9 +212,18 @@ class SitemapSection:
     links: list[Link]
 
 
+def _index_section(index: SplitIndex, url: Callable[[str], str]) -> SitemapSection:
+    """A split index in the site map: the index page, then its parts (departments…), each with its count."""
+    links = [Link(f"{part.label}, {index.count(len(part.items))}", url(part.url)) for part in index.parts]
+    return SitemapSection(f"Les {index.noun[1]}, {index.parts[0].by}", links)
+
+
 def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
-    """Every page: the menu's, the reception points, then the others by title."""
-    listed = [p for p in site.pages if p.template != "404.html" and p.url != SITEMAP_URL]
+    """Every page: the menu's, the reception points, then the others by title; the lists split into
+    parts (a large territory) by their parts instead of every commune or point."""
+    indexes = site.indexes
+    parts = {part.url for part in indexes.parts()}
+    listed = [p for p in site.pages if p.template != "404.html" and p.url != SITEMAP_URL and p.url not in parts]
     home = site.page("")
     main = ([home] if home else []) + [p for p in site.menu if p.url != ""]
     points = [p for p in listed if p.point is not None]
@@ -171,8 +234,8 @@ def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     label = lambda p: "Accueil" if p.url == "" else p.title
     sections = [
         SitemapSection("Les pages principales", [Link(label(p), url(p.url)) for p in main]),
-        SitemapSection("Les lieux d'accueil", [Link(f"{p.title} (niveau {p.point.level})", url(p.url)) for p in points]),
-        SitemapSection("Les communes", [Link(p.title, url(p.url)) for p in communes]),
+        _index_section(indexes.points, url) if indexes.points.split else SitemapSection("Les lieux d'accueil", [Link(f"{p.title} (niveau {p.point.level})", url(p.url)) for p in points]),
+        _index_section(indexes.communes, url) if indexes.communes.split else SitemapSection("Les communes", [Link(p.title, url(p.url)) for p in communes]),
         SitemapSection("Les autres pages", [Link(label(p), url(p.url)) for p in others]),
     ]
     return {"sections": [s for s in sections if s.links]}
@@ -187,19 +250,33 @@ class SearchEntry:
 
 
 def _recherche(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
-    """The search form, and every page the index holds: what is left without JavaScript, and what it filters."""
+    """The search form, and every page the index holds: what is left without JavaScript, and what it filters.
+    A large site lists only its main pages and indexes (the script adds the other results itself)."""
     pages = sorted((p for p in site.pages if indexed(p)), key=lambda p: (fold(p.title), p.url))
+    total = len(pages)
+    partial = total > index_pages.SEARCH_LIST_MAX
+    if partial:
+        main = {p.url for p in site.menu} | {p.url for p in site.footer_pages()} | {"", COMMUNES_URL, POINTS_URL, SITEMAP_URL}
+        pages = [p for p in pages if p.url in main]
     return {
         "pages": [SearchEntry(p.title, url(p.url), p.description, p.url) for p in pages],
         "index_href": url(SEARCH_INDEX),
         "sitemap_href": url(SITEMAP_URL) if site.page(SITEMAP_URL) else None,
+        "partial": partial,
+        "total": format_int(total),
+        "root_href": url(""),
     }
 
 
 def _communes(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     if not site.data.communes:
         raise ShortcodeError("le bloc « communes » a besoin du fichier data/communes.yml", "créez-le (voir docs/donnees.md)")
-    return {"communes": commune_links(site.data, url)}
+    index = site.indexes.communes
+    part = _part(index, args, "communes")
+    if not index.split:
+        return {"communes": commune_links(site.data, url), "index": None}
+    view = part_view(index, part, url)
+    return {"communes": [] if view.parts else commune_links(site.data, url, part.items if part else index.items), "index": view}
 
 
 @dataclass(frozen=True)
@@ -306,7 +383,7 @@ def _exemple(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dic
 
 # name -> (allowed arguments, template, context builder)
 SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str], Callable[[str], str]], dict]]] = {
-    "lieux-accueil": (("niveau",), "shortcodes/lieux-accueil.html", _lieux),
+    "lieux-accueil": (("niveau", "partie"), "shortcodes/lieux-accueil.html", _lieux),
     "niveaux": ((), "shortcodes/niveaux.html", _niveaux),
     "delais": ((), "shortcodes/delais.html", _delais),
     "pieces": ((), "shortcodes/pieces.html", _pieces),
@@ -314,7 +391,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
     "recherche": ((), "shortcodes/recherche.html", _recherche),
-    "communes": ((), "shortcodes/communes.html", _communes),
+    "communes": (("partie",), "shortcodes/communes.html", _communes),
     "simulateur-cotation": ((), "shortcodes/simulateur-cotation.html", _simulateur),
     "donnees-ouvertes": ((), "shortcodes/donnees-ouvertes.html", _donnees),
     "chiffres-cles": ((), "shortcodes/chiffres-cles.html", _chiffres_cles),

@@ -42,7 +42,7 @@ class PointSummary:
     href: str
     place: str | None
     phone: Contact | None
-    communes: str = ""  # INSEE codes it receives (its own and its sector's), « * » for every commune: the directory filter
+    communes: str | None = ""  # INSEE codes it receives (its own and its sector's), « * » for every commune: the directory filter (None: no filter)
 
 @dataclass(frozen=True)
 class PointGroup:

@@ -1,8 +1,13 @@
-"""Writing the output: into a fresh folder next to the target, then swapped in atomically.
+"""Writing the output: a complete new version of the site is prepared beside it, then switched in atomically.
 
-Until the swap, the previous site is untouched; after it, the new site is complete. A build
-killed half-way leaves only a hidden temporary folder (``.site.tmp-…`` next to ``site/``), never
-published, and removed by the next build. While it writes, a build holds a lock on the folder
+Until the switch, the live site is untouched; after it, the new site is complete. The first time,
+the new version is written into a fresh hidden folder (``.site.tmp-…`` next to ``site/``); the
+version it replaces is then kept in siad's private folder (``.siad-cache/site/precedent/``), and
+the next build only rewrites in it the files whose bytes changed (the manifest ``.siad/manifest.json``
+of each version says which) before switching again: a warm build writes a handful of files, not
+the whole site, and a build that changes nothing touches nothing. A build killed half-way leaves
+only a temporary folder, or a previous version without its manifest, never published: the next
+build removes the first and rewrites the second in full. While it writes, a build holds a lock on the folder
 that contains ``site/``: a second build waits instead of removing the first one's temporary folder
 as a leftover, and the operating system releases the lock of a killed build.
 """
@@ -10,11 +15,14 @@ as a leftover, and the operating system releases the lock of a killed build.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import ctypes.util
 import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 try:
@@ -26,6 +34,9 @@ from . import __version__
 from .errors import UsageProblem
 
 MARKER = ".siad/build.json"
+MANIFEST = ".siad/manifest.json"
+STATE_DIR = ".siad-cache"  # next to the output folder: <parent>/.siad-cache/<output name>/
+PREVIOUS = "precedent"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -56,49 +67,170 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write ``files`` (relative path → bytes) as the new content of ``out``, atomically."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = _lock(out.parent)
+@dataclass
+class WriteStats:
+    """What a write did: files written (new or changed bytes), copied from the live site, removed."""
+
+    written: int = 0
+    copied: int = 0
+    removed: int = 0
+    unchanged: bool = False  # the site on disk already was exactly this one: nothing touched
+
+
+def state_dir(out: Path) -> Path:
+    """siad's private folder for the output ``out``: the incremental cache and the previous version of the site."""
+    return out.resolve().parent / STATE_DIR / out.resolve().name
+
+
+def read_manifest(folder: Path) -> dict[str, str] | None:
+    """Output path → SHA-256 of every file of a site siad wrote in ``folder``; None if it has no valid manifest."""
     try:
-        _remove_stale_temporaries(out)
-        _write_and_swap(files, out)
+        document = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = document["fichiers"]
+        if document.get("version_siad") != __version__ or not isinstance(files, dict):
+            return None
+        return {path: entry["sha256"] for path, entry in files.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int]) -> bytes:
+    document = {
+        "generateur": "siad",
+        "version_siad": __version__,
+        "fichiers": {path: {"octets": sizes[path], "sha256": digests[path]} for path in sorted(files)},
+    }
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+@contextmanager
+def output_lock(out: Path):
+    """Hold the lock of the folder that contains ``out`` for the whole build (see the module's docstring)."""
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)
+    lock = _lock(out.resolve().parent)
+    try:
+        yield
     finally:
         if lock is not None:
             os.close(lock)
 
 
-def _write_and_swap(files: dict[str, bytes], out: Path) -> None:
+def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str] | None = None) -> WriteStats:
+    """Make ``files`` (relative path → bytes) the new content of ``out``, in one atomic switch.
+
+    A ``None`` value means « the same bytes as in the live site »: ``digests`` (path → SHA-256) then
+    gives the expected content, and the live site's manifest must agree. Call under :func:`output_lock`.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    digests = dict(digests or {})
+    for path, data in files.items():
+        safe_relative(path)
+        if data is not None and path not in digests:
+            digests[path] = hashlib.sha256(data).hexdigest()
+    live = read_manifest(out) if (out / MARKER).is_file() else None
+    sizes = {path: len(data) if data is not None else (out / path).stat().st_size for path, data in files.items()}
+    manifest = manifest_bytes(files, digests, sizes)
+    _remove_stale_temporaries(out)
+    if live is not None and live == {path: digests[path] for path in files} and (out / MANIFEST).read_bytes() == manifest:
+        return WriteStats(unchanged=True)
+    previous = state_dir(out) / PREVIOUS
+    if live is not None and read_manifest(previous) is not None and _can_exchange():
+        stats = _update_previous_and_switch(files, digests, manifest, out, previous)
+        if stats is not None:
+            return stats
+    return _write_and_swap(files, digests, manifest, out, previous if live is not None else None)
+
+
+def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path) -> WriteStats | None:
+    """Bring the previous version (kept from the last switch) up to date, file by file, then switch it in."""
+    stale = read_manifest(previous) or {}
+    (previous / MANIFEST).unlink()  # from here on, a killed build leaves it unusable, never half-trusted
+    stats = WriteStats()
+    for rel in sorted(set(stale) - set(files), reverse=True):
+        target = previous.joinpath(*safe_relative(rel).parts)
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+            stats.removed += 1
+        _prune_empty_parents(target.parent, previous)
+    for rel in sorted(files):
+        if stale.get(rel) == digests[rel]:
+            continue
+        target = previous.joinpath(*safe_relative(rel).parts)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _put(files[rel], out, rel, target, stats)
+    _finish(previous, manifest)
+    if not _exchange(previous, out):  # e.g. another file system: the caller writes a fresh folder instead
+        return None
+    return stats
+
+
+def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Path | None) -> WriteStats:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    stats = WriteStats()
     try:
         for rel in sorted(files):
             target = tmp.joinpath(*safe_relative(rel).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
-        marker = tmp / MARKER
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"generateur": "siad", "version": __version__}, sort_keys=True) + "\n", encoding="utf-8")
+            _put(files[rel], out, rel, target, stats)
+        _finish(tmp, manifest)
         os.chmod(tmp, 0o755)
-        _swap(tmp, out)
+        exchanged = _swap(tmp, out)
+        if exchanged and keep_old_at is not None and read_manifest(tmp) is not None:
+            shutil.rmtree(keep_old_at, ignore_errors=True)
+            keep_old_at.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(tmp, keep_old_at)  # the old site: the next build only updates what changed in it
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    return stats
 
 
-def _swap(new: Path, out: Path) -> None:
-    """Put ``new`` at ``out``; the old content ends up at ``new`` and is removed by the caller."""
+def _put(data: bytes | None, out: Path, rel: str, target: Path, stats: WriteStats) -> None:
+    if target.is_symlink() or target.exists():
+        target.unlink()
+    if data is None:
+        shutil.copyfile(out.joinpath(*safe_relative(rel).parts), target)  # unchanged since the live site
+        stats.copied += 1
+    else:
+        target.write_bytes(data)
+        stats.written += 1
+
+
+def _finish(folder: Path, manifest: bytes) -> None:
+    marker = folder / MARKER
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"generateur": "siad", "version": __version__}, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / MANIFEST).write_bytes(manifest)
+
+
+def _prune_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _swap(new: Path, out: Path) -> bool:
+    """Put ``new`` at ``out``; True when the old content ended up at ``new`` (else it is gone)."""
     if not out.exists():
         os.rename(new, out)
-        return
+        return False
     if _exchange(new, out):
-        return
+        return True
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     old.rmdir()
     os.rename(out, old)
     os.rename(new, out)
     new.mkdir()
     shutil.rmtree(old, ignore_errors=True)
+    return False
+
+
+def _can_exchange() -> bool:
+    libc_name = ctypes.util.find_library("c")
+    return bool(libc_name) and getattr(ctypes.CDLL(libc_name), "renameat2", None) is not None
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -172,6 +172,20 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
             "ajoutez son contenu, ou supprimez le fichier s'il ne sert pas",
         )
         return None
+    from . import yaml_cache
+
+    cache_key = yaml_cache.key(text, rel, line_offset)
+    cached = yaml_cache.get(cache_key, rel)
+    if cached is not None:
+        return cached
+    before = len(report.diagnostics)
+    node = _parse(text, rel, report, line_offset)
+    if node is not None and len(report.diagnostics) == before:
+        yaml_cache.put(cache_key, node)
+    return node
+
+
+def _parse(text: str, rel: str, report: Report, line_offset: int) -> Node | None:
     try:
         loader = _Loader(text)  # PyYAML checks every character here
     except yaml.reader.ReaderError as exc:

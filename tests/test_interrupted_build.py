@@ -2,10 +2,12 @@
 
 A real ``siad build`` process rebuilds a large project over a previous site and is killed, again
 and again: first at growing delays after its start (loading, rendering, writing…), then at growing
-delays after its temporary folder appears (writing, swapping, removing the old site). After each
-kill the output folder must be, byte for byte, either the previous site or the complete new one;
-what the killed build left (hidden ``.sortie.tmp-…`` folders next to it) is never inside it, and
-the next normal build removes it.
+delays after its temporary folder appears (writing, swapping, removing the old site), then at
+growing delays after it starts updating the previous version kept in ``.siad-cache/sortie/precedent/``
+(the incremental path: only changed files are rewritten there before the switch). After each kill
+the output folder must be, byte for byte, either the previous site or the complete new one; what
+the killed build left (hidden ``.sortie.tmp-…`` folders, a previous version without its manifest)
+is never inside it, and the next normal build removes or rewrites it.
 """
 
 from __future__ import annotations
@@ -71,15 +73,24 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(project: Path, t
 
     outcomes: list[tuple[str, float, str]] = []  # (phase, delay, « précédent » / « nouveau »)
 
+    kept = tmp_path / ".siad-cache" / "sortie" / "precedent"
+
     def attempt(phase: str, delay: float) -> bool:
-        """One build killed ``delay`` s after its start or after its temporary folder appears; True if it finished first."""
+        """One build killed ``delay`` s after its start, after its temporary folder appears, or after it
+        starts updating the kept previous version; True if it finished first."""
         shutil.rmtree(out)
         shutil.copytree(pristine, out, symlinks=True)
+        shutil.rmtree(kept, ignore_errors=True)
+        if phase == "mise à jour":
+            shutil.copytree(pristine, kept, symlinks=True)  # as if kept by the switch of an earlier build
         before = set(_leftovers(tmp_path))
         process = _start(project, out)
         try:
             if phase == "écriture":
                 while process.poll() is None and set(_leftovers(tmp_path)) <= before:
+                    time.sleep(0.001)
+            elif phase == "mise à jour":
+                while process.poll() is None and (kept / ".siad" / "manifest.json").exists():
                     time.sleep(0.001)
             time.sleep(delay)
             killed = _kill(process)
@@ -96,18 +107,29 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(project: Path, t
         if not killed:
             assert state == new
         outcomes.append((phase, delay, "précédent" if state == previous else "nouveau"))
+        if killed:
+            killed_in[phase] = killed_in.get(phase, 0) + 1
+            killed_outcomes.append(outcomes[-1])
         return not killed
 
-    for phase, delays, grow in (("démarrage", FIRST_DELAYS, 1.6), ("écriture", WRITE_DELAYS, 3.0)):
-        delay_list, delay = list(delays), 0.0
+    killed_in: dict[str, int] = {}
+    killed_outcomes: list[tuple[str, float, str]] = []
+
+    for phase, delays, grow in (("démarrage", FIRST_DELAYS, 1.6), ("écriture", WRITE_DELAYS, 3.0), ("mise à jour", WRITE_DELAYS, 3.0)):
+        delay_list, delay, retries = list(delays), 0.0, 0
         while True:
             delay = delay_list.pop(0) if delay_list else round(delay * grow, 3)
-            if attempt(phase, delay):
+            finished = attempt(phase, delay)
+            while finished and not killed_in.get(phase) and retries < 5:  # on a loaded machine, the poll can miss a short phase
+                retries += 1
+                finished = attempt(phase, delay)
+            if finished:
                 break
             assert delay < 120, outcomes
 
-    killed_while_writing = [o for o in outcomes if o[0] == "écriture" and o[1] < 0.01]
-    assert killed_while_writing and all(state == "précédent" for *_, state in killed_while_writing), outcomes
+    for phase in ("écriture", "mise à jour"):
+        killed_while_writing = [o for o in killed_outcomes if o[0] == phase and o[1] < 0.01]
+        assert killed_while_writing and all(state == "précédent" for *_, state in killed_while_writing), outcomes
     assert any(state == "précédent" for *_, state in outcomes) and any(state == "nouveau" for *_, state in outcomes)
 
     # Leftovers of the killed builds: beside the site, never in it; the next build removes them.

@@ -1,7 +1,8 @@
 /* Site search: the words typed are looked up in recherche/index.json (built by siad from every
    page), without accent or case, all words required; titles rank above headings, headings above
    the text. The matching pages of the list below the form are kept, ranked, with an excerpt.
-   Without this script (or without the index) the list keeps every page of the site. */
+   Without this script (or without the index) the list keeps every page of the site; on a large
+   site (data-racine on the list) it holds only the main pages, and results outside it are added. */
 (function () {
   "use strict";
 
@@ -119,6 +120,26 @@
   var byUrl = {};
   items.forEach(function (item) { byUrl[item.li.getAttribute("data-page")] = item; });
   var index = null, loading = null, failed = false, timer = null;
+  var root = list.getAttribute("data-racine"), added = [], MAX_ADDED = 200;
+  var listed = root === null ? "toutes les pages" : "les pages principales";
+
+  /* A result the list does not hold (a large site lists only its main pages). */
+  function addItem(r) {
+    var li = document.createElement("li"), link = document.createElement("a"), about = null;
+    li.setAttribute("data-page", r.url);
+    li.setAttribute("data-enhancement", "");
+    link.href = root + r.url;
+    li.appendChild(link);
+    if (r.description) {
+      about = document.createElement("p");
+      about.className = "search-description";
+      li.appendChild(about);
+    }
+    var item = { li: li, link: link, title: r.title, about: about, description: r.description };
+    byUrl[r.url] = item;
+    added.push(item);
+    return item;
+  }
 
   function reset(item) {
     item.li.hidden = false;
@@ -130,6 +151,7 @@
 
   function showAll(message) {
     items.forEach(function (item) { reset(item); list.appendChild(item.li); });
+    added.forEach(function (item) { reset(item); item.li.hidden = true; });
     if (intro) intro.hidden = false;
     status.textContent = message || "";
   }
@@ -137,13 +159,17 @@
   function show(query) {
     var words = terms(query);
     if (!words.length) return showAll("");
-    if (failed) return showAll("La recherche n'est pas disponible ici (par exemple quand le site est ouvert depuis les fichiers de l'ordinateur) : toutes les pages restent listées ci-dessous.");
+    if (failed) return showAll("La recherche n'est pas disponible ici (par exemple quand le site est ouvert depuis les fichiers de l'ordinateur) : " + listed + " restent listées ci-dessous.");
     if (!index) { status.textContent = "Recherche en cours…"; return load(); }
-    var shown = 0, quoted = "« " + query.trim() + " »";
-    items.forEach(function (item) { reset(item); item.li.hidden = true; });
+    var shown = 0, found = 0, quoted = "« " + query.trim() + " »";
+    items.concat(added).forEach(function (item) { reset(item); item.li.hidden = true; });
+    var cap = root === null ? Infinity : MAX_ADDED;
     search(index, query).forEach(function (r) {
       var item = byUrl[r.url];
-      if (!item) return;
+      if (!item && root === null) return;
+      found++;
+      if (shown >= cap) return;
+      if (!item) item = addItem(r);
       item.li.hidden = false;
       highlight(item.link, item.title, words);
       if (item.about) highlight(item.about, item.description, words);
@@ -157,9 +183,9 @@
       list.appendChild(item.li);
       shown++;
     });
-    if (!shown) return showAll("Aucun résultat pour " + quoted + " : essayez avec moins de mots, ou un autre mot. Toutes les pages sont listées ci-dessous.");
+    if (!shown) return showAll("Aucun résultat pour " + quoted + " : essayez avec moins de mots, ou un autre mot. " + listed.charAt(0).toUpperCase() + listed.slice(1) + " sont listées ci-dessous.");
     if (intro) intro.hidden = true;
-    status.textContent = (shown > 1 ? shown + " résultats pour " : "1 résultat pour ") + quoted + ".";
+    status.textContent = (found > 1 ? found + " résultats pour " : "1 résultat pour ") + quoted + (found > shown ? " ; les " + shown + " premiers sont affichés." : ".");
   }
 
   function load() {

@@ -1,0 +1,213 @@
+"""The incremental build's memory, kept between builds in ``.siad-cache/<output>/pages.sqlite3``.
+
+For each output page: the fingerprint of everything it was rendered from (:mod:`siad.fingerprint`),
+the SHA-256 of the bytes it produced, what the checks read in it (:class:`~siad.page_facts.PageFacts`)
+and the diagnostics its rendering gave. A page is rendered again unless its fingerprint is the same
+*and* the live site still holds those bytes (its manifest says so): the cache can make a build
+faster, never different. SQLite (standard library): a build's changes land in one transaction, so a
+killed build leaves the cache as it was; values are JSON, never pickle, because the folder may come
+from elsewhere (a CI cache). A cache that cannot be read is thrown away, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import Diagnostic, Location
+from .page_facts import PageFacts
+
+CACHE_FILE = "pages.sqlite3"
+_SCHEMA = f"siad {__version__}, schéma 2"
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    fingerprint: str
+    digest: str
+    facts: PageFacts
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class PageCache:
+    """Cached pages by output path; ``folder`` None keeps them in memory only (``siad check``, tests)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / CACHE_FILE if folder is not None else None
+        self._db: sqlite3.Connection | None = None
+        self._known: dict[str, tuple[str, str]] | None = None
+        self._memory: dict[str, CachedPage] = {}
+        self._yaml_new: dict[str, str] = {}
+        self._yaml_used: set[str] = set()
+        if self.path is not None:
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None or row[0] != _SCHEMA:
+                with self._db:
+                    self._db.execute("DELETE FROM pages")
+                    self._db.execute("DELETE FROM yaml")
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
+        except (sqlite3.Error, OSError):
+            self._reset()
+
+    def _reset(self) -> None:
+        """An unreadable cache (damaged, from another version): start again from nothing."""
+        if self._db is not None:
+            self._db.close()
+        self._db = None
+        self._known, self._memory = {}, {}
+        if self.path is not None:
+            try:
+                self.path.unlink(missing_ok=True)
+                self._db = sqlite3.connect(self.path)
+                self._db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+                self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT)")
+                self._db.execute("CREATE TABLE yaml (key TEXT PRIMARY KEY, tree TEXT)")
+                with self._db:
+                    self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (_SCHEMA,))
+            except (sqlite3.Error, OSError):
+                self._db = None  # no cache at all: every build is a full one
+
+    def known(self) -> dict[str, tuple[str, str]]:
+        """Output path → (fingerprint, digest) of every cached page."""
+        if self._known is None:
+            self._known = {}
+            if self._db is not None:
+                try:
+                    self._known = {o: (f, d) for o, f, d in self._db.execute("SELECT output, fingerprint, digest FROM pages")}
+                except sqlite3.Error:
+                    self._reset()
+        return self._known
+
+    def pages(self, outputs: list[str]) -> dict[str, CachedPage]:
+        """The cached pages among ``outputs`` (memory first, then the database)."""
+        found = {o: self._memory[o] for o in outputs if o in self._memory}
+        wanted = [o for o in outputs if o not in found]
+        if wanted and self._db is not None:
+            try:
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM wanted")
+                self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
+                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics FROM pages p JOIN wanted w ON p.output = w.output")
+                for output, fingerprint, digest, facts, diagnostics in rows:
+                    page = CachedPage(fingerprint, digest, PageFacts.from_json(json.loads(facts)), _diagnostics(json.loads(diagnostics)))
+                    self._memory[output] = found[output] = page
+            except (sqlite3.Error, ValueError, KeyError, TypeError):
+                self._reset()
+                return {}
+        return found
+
+    def update(self, pages: dict[str, CachedPage], keep: set[str]) -> None:
+        """Record ``pages`` (newly rendered) and forget every page not in ``keep``, in one transaction."""
+        self._memory.update(pages)
+        for gone in set(self._memory) - keep:
+            del self._memory[gone]
+        known = self.known()
+        for output, page in pages.items():
+            known[output] = (page.fingerprint, page.digest)
+        gone = set(known) - keep
+        for output in gone:
+            del known[output]
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                    ((o, p.fingerprint, p.digest, json.dumps(p.facts.to_json(), ensure_ascii=False), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False))
+                     for o, p in sorted(pages.items())),
+                )
+                self._db.executemany("DELETE FROM pages WHERE output = ?", ((o,) for o in sorted(gone)))
+        except sqlite3.Error:
+            self._reset()
+
+    def last_build(self) -> dict | None:
+        """What the last successful build recorded (:meth:`record_build`), or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'last_build'").fetchone()
+            if row is None:
+                return None
+            data = json.loads(row[0])
+            data["diagnostics"] = _diagnostics(data["diagnostics"])
+            return data
+        except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return None
+
+    def record_build(self, inputs: str, manifest: str, pages: int, diagnostics: list[Diagnostic]) -> None:
+        """Remember a successful build: the digest of all its inputs, of the manifest it wrote, its messages."""
+        if self._db is None:
+            return
+        value = json.dumps({"inputs": inputs, "manifest": manifest, "pages": pages,
+                            "diagnostics": [_diagnostic_json(d) for d in diagnostics]}, ensure_ascii=False)
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('last_build', ?)", (value,))
+        except sqlite3.Error:
+            self._reset()
+
+    def forget_build(self) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("DELETE FROM meta WHERE key = 'last_build'")
+        except sqlite3.Error:
+            self._reset()
+
+    # Parsed YAML files (siad.yaml_cache): text digest → JSON tree.
+
+    def yaml_get(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        self._yaml_used.add(key)
+        try:
+            row = self._db.execute("SELECT tree FROM yaml WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def yaml_put(self, key: str, value: str) -> None:
+        if self._db is not None:
+            self._yaml_used.add(key)
+            self._yaml_new[key] = value
+
+    def flush_yaml(self) -> None:
+        """Store the files parsed by this build and forget those it did not read (older versions)."""
+        if self._db is None or not self._yaml_used:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO yaml VALUES (?, ?)", sorted(self._yaml_new.items()))
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM used")
+                self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._yaml_used))
+                self._db.execute("DELETE FROM yaml WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            self._reset()
+        self._yaml_new, self._yaml_used = {}, set()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _diagnostic_json(d: Diagnostic) -> list:
+    return [d.location.path, d.location.line, d.location.col, d.message, d.hint, d.severity]
+
+
+def _diagnostics(rows: list) -> tuple[Diagnostic, ...]:
+    return tuple(Diagnostic(Location(path, line, col), message, hint, severity) for path, line, col, message, hint, severity in rows)

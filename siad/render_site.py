@@ -1,0 +1,156 @@
+"""Every output file of the site: the pages, rendered in parallel or reused when nothing they depend on
+changed, then the files made from them (search index) and from the data (vCards, open data, sitemap).
+
+Each page gets a fingerprint (:mod:`siad.fingerprint`). A page whose fingerprint is in the cache
+(:mod:`siad.cache`) and whose bytes the live site still holds is not rendered again: its output is
+``None`` (« keep the live file »), its facts and diagnostics come from the cache. The others are
+rendered across the available cores (forked workers that inherit the planned site) and read once
+(:mod:`siad.page_facts`); results are put back in the order of the pages, so the output, the
+diagnostics and their order are the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass, field
+
+from .cache import CachedPage, PageCache
+from .clock import build_date
+from .errors import Report
+from .fingerprint import common_key, data_digest, page_fingerprint
+from .headers import HEADERS_FILE, headers_file
+from .model import Page, Site
+from .opendata import OPEN_DATA_DIR, open_data_files
+from .page_facts import PageFacts, read_page
+from .render import Renderer
+from .search_index import SEARCH_INDEX, search_index
+from .sitemap import sitemap_files
+from .theme import Theme, ThemeError
+from .vcard import has_contacts, vcard, vcard_name
+
+MIN_PARALLEL_PAGES = 64  # below this, starting workers costs more than it saves
+
+
+@dataclass
+class SiteOutput:
+    files: dict[str, bytes | None]  # None: the same bytes as the live site's file
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each page
+    facts: dict[str, PageFacts] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
+
+
+def available_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None) -> SiteOutput:
+    renderer = Renderer(site, theme, report)
+    pages = sorted(site.pages, key=lambda p: p.output)
+    common = common_key(site, theme, build_date().isoformat())
+    data = data_digest(site.config.root)
+    contexts = [renderer.context(page) for page in pages]
+    fingerprints = [page_fingerprint(common, data, page, context) for page, context in zip(pages, contexts)]
+    known = cache.known()
+    candidates = [page.output for page, fp in zip(pages, fingerprints)
+                  if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
+    reusable = cache.pages(candidates)
+    todo = [i for i, page in enumerate(pages) if page.output not in reusable]
+    results = _render(renderer, pages, contexts, todo, site.config.base_url, jobs)
+
+    output = SiteOutput(files={})
+    fresh: dict[str, CachedPage] = {}
+    for i, page in enumerate(pages):
+        if page.output in reusable:
+            cached = reusable[page.output]
+            report.diagnostics.extend(cached.diagnostics)
+            output.files[page.output] = None
+            output.digests[page.output], output.facts[page.output] = cached.digest, cached.facts
+            output.reused += 1
+            continue
+        html, facts, diagnostics, theme_error = results[i]
+        report.diagnostics.extend(diagnostics)
+        if theme_error is not None:
+            report.error(*theme_error)
+            break  # the same template error would repeat on every page
+        digest = hashlib.sha256(html).hexdigest()
+        output.files[page.output], output.digests[page.output], output.facts[page.output] = html, digest, facts
+        fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics)
+        output.rendered += 1
+    if report.has_errors:
+        return output
+    cache.update(fresh, {page.output for page in pages})
+    _add_other_files(site, theme, output)
+    return output
+
+
+def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
+    out = output.files
+    out[SEARCH_INDEX] = search_index(site.pages, out, output.facts)  # from the rendered pages
+    for logical, asset in sorted(theme.assets.items()):
+        out[asset.output] = asset.read()
+    for page in site.pages:
+        if page.point is not None and has_contacts(page.point):
+            out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
+    for item in open_data_files(site.data, site.config.siren, site.data.territory.source_date if site.data.territory else None):
+        out[OPEN_DATA_DIR + item.name] = item.content
+    for name, data in sitemap_files(site).items():
+        out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
+    out.setdefault(HEADERS_FILE, headers_file())  # security headers; a content/_headers wins
+    for item in site.static_files:
+        out[item.url] = item.source.read_bytes()
+
+
+# --- rendering, in this process or in forked workers -------------------------------------------
+
+_JOB: tuple | None = None  # (renderer, pages, contexts, base_url): set before forking, inherited by the workers
+
+
+def _render_one(index: int) -> tuple:
+    renderer, pages, contexts, base_url = _JOB
+    report = Report()
+    renderer.report = report  # the page's own diagnostics, cached with it
+    try:
+        html = renderer.render_page(pages[index], contexts[index])
+    except ThemeError as exc:
+        return None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
+    return html.encode("utf-8"), read_page(html, base_url), tuple(report.diagnostics), None
+
+
+def _render_chunk(indices: list[int]) -> list[tuple]:
+    return [_render_one(i) for i in indices]
+
+
+def _render(renderer: Renderer, pages: list[Page], contexts: list[dict], todo: list[int], base_url: str | None, jobs: int | None) -> dict[int, tuple]:
+    global _JOB
+    jobs = jobs or available_cores()
+    main_report = renderer.report
+    _JOB = (renderer, pages, contexts, base_url)
+    results: dict[int, tuple] = {}
+    try:
+        if _can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:
+            size = max(4, len(todo) // (jobs * 8))
+            chunks = [todo[start:start + size] for start in range(0, len(todo), size)]
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+                for chunk, rendered in zip(chunks, pool.imap(_render_chunk, chunks)):
+                    results.update(zip(chunk, rendered))
+        else:
+            for i in todo:
+                results[i] = _render_one(i)
+                if results[i][3] is not None:
+                    break  # a template error: the build stops at the first page that shows it
+    finally:
+        _JOB = None
+        renderer.report = main_report
+    return results
+
+
+def _can_fork() -> bool:
+    """Forking is safe only from a single-threaded process (not from ``siad serve``'s server)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

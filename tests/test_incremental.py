@@ -1,0 +1,217 @@
+"""Incremental builds never serve a stale page: after any kind of change, an incremental build gives
+exactly, byte for byte, what a cold build (``--clean``, into another folder) gives.
+
+Each case edits one kind of input of a built project — a data record, a figure, a content page's
+text or title, a new or removed file, a template, a theme asset, the configuration, a static file —
+then rebuilds incrementally over the previous site and compares it with a cold build of the same
+project. It also checks that the change was not vacuous (the site did change) and, for local edits,
+that only a few pages were rendered again (the CLI's summary line says how many).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, run, tree_hashes
+
+
+def _build(project: Path, out: Path, *extra: object) -> tuple[int, int]:
+    """Build; (pages rendered, pages reused) from the summary line."""
+    result = run("build", "--source", project, "--out", out, *extra)
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.strip().splitlines()[-1]
+    found = re.search(r"\((\d+) pages? rendues?(?:, (\d+) inchangées?)?", summary)
+    assert found, summary
+    return int(found[1]), int(found[2] or 0)
+
+
+def _cold(project: Path, tmp_path: Path) -> dict[str, str]:
+    reference = tmp_path / "froid"
+    if reference.exists():
+        shutil.rmtree(reference)
+    _build(project, reference, "--clean")
+    return tree_hashes(reference)
+
+
+def _theme(project: Path) -> Path:
+    theme = project / "themes" / "default"
+    if not theme.exists():
+        shutil.copytree(REPO_ROOT / "themes" / "default", theme)
+    return theme
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# (name, edit, most pages that may be rendered again: None when the change concerns every page)
+CHANGES = [
+    ("horaires d'un lieu", lambda p: _replace(p / "data" / "lieux" / "adil03.yml", '"13:30-17:00"', '"13:30-16:30"'), 20),
+    ("téléphone d'un lieu", lambda p: _replace(p / "data" / "lieux" / "adil03.yml", '"04 70 98 18 45"', '"04 70 98 18 46"'), 60),
+    ("lieu supprimé", lambda p: (p / "data" / "lieux" / "evolea.yml").unlink(), None),
+    ("chiffres de deux communes", lambda p: (_replace(p / "data" / "chiffres" / "communes.csv", "Vichy;1867;", "Vichy;1866;"),
+                                             _replace(p / "data" / "chiffres" / "communes.csv", "Abrest;71;", "Abrest;72;")), 20),
+    ("texte d'une page", lambda p: (p / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n"), 1),
+    ("titre d'une page", lambda p: _replace(p / "content" / "mutation.md", 'titre: "', 'titre: "Nouveau : '), None),
+    ("nouvelle page", lambda p: (p / "content" / "nouvelle.md").write_text("---\ntitre: Une nouvelle page\ndescription: Pour tester.\n---\n\nDu texte.\n", encoding="utf-8"), None),
+    ("gabarit", lambda p: _replace(_theme(p) / "templates" / "lieu.html", "{% block content %}", "{% block content %}\n<p>Gabarit modifié.</p>"), None),
+    ("feuille de style", lambda p: (_theme(p) / "assets" / "css" / "site.css").open("a", encoding="utf-8").write("\n.nouveau { color: #000; }\n"), None),
+    ("configuration", lambda p: _replace(p / "siad.yml", 'titre: "Logement social à Vichy Communauté"', 'titre: "Logement social en Vichy Communauté"'), None),
+    ("fichier statique", lambda p: (p / "content" / "fiche.txt").write_text("Une fiche.\n", encoding="utf-8"), None),
+]
+
+
+@pytest.mark.parametrize("name, edit, most", CHANGES, ids=[c[0] for c in CHANGES])
+def test_incremental_build_equals_a_cold_build(project: Path, tmp_path: Path, name: str, edit, most: int | None) -> None:
+    out = tmp_path / "sortie"
+    _build(project, out)
+    _build(project, out)  # a second build: the previous version is now kept for the next switch
+    before = tree_hashes(out)
+    edit(project)
+    rendered, reused = _build(project, out)
+    after = tree_hashes(out)
+    assert after != before, f"{name} : le site n'a pas changé"
+    assert after == _cold(project, tmp_path), f"{name} : la construction incrémentale diffère de la construction complète"
+    if most is not None:
+        assert rendered <= most and reused > 0, (name, rendered, reused)
+    # and again, from the state this build left (the previous version has lagged behind by one build)
+    assert _build(project, out) == (0, rendered + reused)
+    assert tree_hashes(out) == after
+
+
+def test_a_change_undone_gives_the_first_site_back(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    _build(project, out)
+    first = tree_hashes(out)
+    point = project / "data" / "lieux" / "adil03.yml"
+    original = point.read_text(encoding="utf-8")
+    _replace(point, '"13:30-17:00"', '"13:30-16:30"')
+    _build(project, out)
+    assert tree_hashes(out) != first
+    point.write_text(original, encoding="utf-8")
+    _build(project, out)
+    assert tree_hashes(out) == first
+
+
+def test_nothing_changed_renders_and_writes_nothing(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """With every input unchanged, the build only replays the last one's messages; a new day is a change."""
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 0
+    assert f"(0 page rendue, {pages} inchangées ; aucun fichier modifié)" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+    assert result.stderr == run("build", "--source", project, "--out", out).stderr  # the same known gaps
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86400 * 40))  # a build 40 days later
+    later = run("build", "--source", project, "--out", out)
+    assert later.exit_code == 0 and f"({pages} pages rendues" in later.stdout
+
+
+def test_clean_renders_everything(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    assert _build(project, out, "--clean") == (pages, 0)
+
+
+def test_warnings_of_reused_pages_are_still_reported(project: Path, tmp_path: Path) -> None:
+    """A page taken from the cache keeps its warnings: --strict fails the same way warm as cold."""
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nVoir [la page perdue](#perdue).\n")
+    out = tmp_path / "sortie"
+    first = run("build", "--source", project, "--out", out)
+    second = run("build", "--source", project, "--out", out)
+    assert first.exit_code == second.exit_code == 0
+    assert "perdue" in first.stderr and first.stderr == second.stderr
+    assert "(0 page rendue" in second.stdout
+    strict = run("build", "--source", project, "--out", out, "--strict")
+    assert strict.exit_code == 1 and "perdue" in strict.stderr
+
+
+def test_a_damaged_cache_is_rebuilt_not_trusted(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    cache = tmp_path / ".siad-cache" / "sortie" / "pages.sqlite3"
+    assert cache.is_file()
+    cache.write_bytes(b"pas une base SQLite" * 100)
+    assert _build(project, out) == (pages, 0)
+    assert tree_hashes(out) == _cold(project, tmp_path)
+
+
+def test_a_cache_that_lies_is_not_believed(project: Path, tmp_path: Path) -> None:
+    """Pages are reused only when the live site holds the very bytes the cache remembers."""
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    cache = tmp_path / ".siad-cache" / "sortie" / "pages.sqlite3"
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE pages SET digest = 'faux' WHERE output = 'lieux/adil03/index.html'")
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    assert _build(project, out) == (2, pages - 2)
+    assert tree_hashes(out) == _cold(project, tmp_path)
+
+
+def test_any_number_of_workers_gives_the_same_site_and_messages(project: Path, tmp_path: Path) -> None:
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nVoir [la page perdue](#perdue) et [l'autre](#autre).\n")
+    (project / "content" / "cotation.md").open("a", encoding="utf-8").write("\nVoir [une ancre](#nulle-part).\n")
+    outputs = {}
+    for jobs in (1, 3):
+        out = tmp_path / f"sortie-{jobs}"
+        result = run("build", "--source", project, "--out", out, "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = (tree_hashes(out), result.stderr)
+    assert outputs[1] == outputs[3]
+    assert outputs[1][1].count("avertissement :") == 3
+
+
+def test_the_cache_lives_beside_the_output_never_in_it(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    _build(project, out)
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    _build(project, out)
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not [n for n in names if "sqlite" in n or "precedent" in n]
+    assert (tmp_path / ".siad-cache" / "sortie" / "precedent" / ".siad" / "manifest.json").is_file()
+
+
+def test_relative_paths_match_the_standard_library() -> None:
+    """model._relpath (no file-system calls) agrees with posixpath.relpath on site paths."""
+    import posixpath
+    import random
+
+    from siad.model import _relpath
+
+    rng = random.Random(8)
+    parts = ["a", "b", "communes", "lieux", "x", "."]
+    for _ in range(5000):
+        target = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) + rng.choice(["", "/"])
+        start = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        target, start = target or ".", start or "."
+        assert _relpath(target, start) == posixpath.relpath(target, start), (target, start)
+
+
+def test_the_preview_renders_again_only_what_an_edit_changed(project: Path, tmp_path: Path, capsys) -> None:
+    """``siad serve`` keeps its cache between rebuilds: a saved page is rendered again alone, and
+    the preview folder then equals a cold build."""
+    from siad.serve import PreviewState
+
+    state = PreviewState(root=project, out=tmp_path / "apercu" / "site")
+    state.snapshot = state.watched_files()
+    state.rebuild()
+    first = capsys.readouterr().err
+    assert re.search(r"aperçu reconstruit \((\d+) pages, dont \1 rendues à nouveau\)", first), first
+    page = project / "content" / "mutation.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée pendant la prévisualisation.\n", encoding="utf-8")
+    assert state.poll() is False  # the file was just saved: wait until it stays the same for one poll
+    assert state.poll() is True
+    second = capsys.readouterr().err
+    assert re.search(r"aperçu reconstruit \(\d+ pages, dont 1 rendues à nouveau\)", second), second
+    assert "Une phrase ajoutée pendant la prévisualisation." in (state.out / "mutation" / "index.html").read_text(encoding="utf-8")
+    assert tree_hashes(state.out) == _cold(project, tmp_path)
+    state.cache.close()
