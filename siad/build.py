@@ -74,7 +74,9 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     files = rendered.files
     if not report.has_errors:
         origins = {page.output: page.source for page in site.pages}
-        check_links(files, origins, config.base_path, report, rendered.facts)
+        links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links)
+        if cache is not None:
+            cache.update_links(links, rendered.outputs)
         check_policy(files, origins, report, config.base_url, rendered.facts)
     _stop_on_errors(report, strict, final=True)
     return BuildResult(report, files, time.perf_counter() - started, rendered.digests, rendered.rendered, rendered.reused)

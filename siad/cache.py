@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
@@ -21,7 +21,7 @@ from .errors import Diagnostic, Location
 from .page_facts import PageFacts
 
 CACHE_FILE = "pages.sqlite3"
-_SCHEMA = f"siad {__version__}, schéma 2"
+_SCHEMA = f"siad {__version__}, schéma 3"
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class CachedPage:
     digest: str
     facts: PageFacts
     diagnostics: tuple[Diagnostic, ...]
+    links: tuple[Diagnostic, ...] | None = None  # the link check's messages about this page, once checked
 
 
 class PageCache:
@@ -40,6 +41,7 @@ class PageCache:
         self._db: sqlite3.Connection | None = None
         self._known: dict[str, tuple[str, str]] | None = None
         self._memory: dict[str, CachedPage] = {}
+        self._meta: dict[str, str] = {}
         self._yaml_new: dict[str, str] = {}
         self._yaml_used: set[str] = set()
         if self.path is not None:
@@ -50,13 +52,15 @@ class PageCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
             self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
             self._db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None or row[0] != _SCHEMA:
                 with self._db:
-                    self._db.execute("DELETE FROM pages")
+                    self._db.execute("DROP TABLE pages")
+                    self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
                     self._db.execute("DELETE FROM yaml")
+                    self._db.execute("DELETE FROM meta")
                     self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
         except (sqlite3.Error, OSError):
             self._reset()
@@ -66,13 +70,13 @@ class PageCache:
         if self._db is not None:
             self._db.close()
         self._db = None
-        self._known, self._memory = {}, {}
+        self._known, self._memory, self._meta = {}, {}, {}
         if self.path is not None:
             try:
                 self.path.unlink(missing_ok=True)
                 self._db = sqlite3.connect(self.path)
                 self._db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-                self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT)")
+                self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
                 self._db.execute("CREATE TABLE yaml (key TEXT PRIMARY KEY, tree TEXT)")
                 with self._db:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (_SCHEMA,))
@@ -99,9 +103,10 @@ class PageCache:
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM wanted")
                 self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
-                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics FROM pages p JOIN wanted w ON p.output = w.output")
-                for output, fingerprint, digest, facts, diagnostics in rows:
-                    page = CachedPage(fingerprint, digest, PageFacts.from_json(json.loads(facts)), _diagnostics(json.loads(diagnostics)))
+                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links FROM pages p JOIN wanted w ON p.output = w.output")
+                for output, fingerprint, digest, facts, diagnostics, links in rows:
+                    page = CachedPage(fingerprint, digest, PageFacts.from_json(json.loads(facts)), _diagnostics(json.loads(diagnostics)),
+                                      _diagnostics(json.loads(links)) if links is not None else None)
                     self._memory[output] = found[output] = page
             except (sqlite3.Error, ValueError, KeyError, TypeError):
                 self._reset()
@@ -124,11 +129,51 @@ class PageCache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, NULL)",
                     ((o, p.fingerprint, p.digest, json.dumps(p.facts.to_json(), ensure_ascii=False), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False))
                      for o, p in sorted(pages.items())),
                 )
                 self._db.executemany("DELETE FROM pages WHERE output = ?", ((o,) for o in sorted(gone)))
+        except sqlite3.Error:
+            self._reset()
+
+    def update_links(self, links: dict[str, tuple[Diagnostic, ...]], outputs: str) -> None:
+        """Record the link check's messages of the pages it checked, and the digest of the list of output files."""
+        for output, diagnostics in links.items():
+            if output in self._memory:
+                self._memory[output] = replace(self._memory[output], links=diagnostics)
+        self._set_meta("outputs", outputs)
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("UPDATE pages SET links = ? WHERE output = ?",
+                                     ((json.dumps([_diagnostic_json(d) for d in diags], ensure_ascii=False), o) for o, diags in sorted(links.items())))
+        except sqlite3.Error:
+            self._reset()
+
+    def outputs(self) -> str | None:
+        """The digest of the list of output files of the last build whose links were checked."""
+        return self._get_meta("outputs")
+
+    def _get_meta(self, key: str) -> str | None:
+        if key in self._meta:
+            return self._meta[key]
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
         except sqlite3.Error:
             self._reset()
 

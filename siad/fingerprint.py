@@ -7,21 +7,24 @@ A page's fingerprint covers everything its bytes can depend on, so that the incr
   templates and assets, ``siad.yml``, the build date, the plan of the site (every page's address,
   title, menu entry — they appear in menus, breadcrumbs, footers and links), the static files and
   the glossary;
-- what the page itself receives (:func:`page_fingerprint`): the view objects given to its template
-  — for a reception point or a commune, exactly the records it shows — and, for a Markdown page,
-  its text, plus every data file when it calls a shortcode (a shortcode may show any record).
+- what the page itself depends on (:class:`Dependencies`): the data files it shows — for a
+  reception point, its own file; for a commune, the files of the points it lists — and, for a
+  Markdown page, its text, plus every data file when it calls a shortcode (a shortcode may show
+  any record).
 
-The dependency graph is thus explicit in the view objects: a reception point's change reaches the
-pages whose views contain it (its own page, the pages of the communes it serves, the lists), and
-no other.
+A reception point's change thus reaches its own page, the pages of the communes that list it and
+the pages with shortcodes, and no other; the fingerprints are computed without rendering anything
+(no view object is built for a page that is not rendered again).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
+from .commune_views import PointsByCommune
 from .model import Page, Site
 from .theme import Theme
 
@@ -42,13 +45,6 @@ def code_digest() -> str:
     """siad's own code and packaged reference files: a new version of siad renders everything again."""
     digest = hashlib.sha256()
     _files_digest([_PACKAGE], digest)
-    return digest.hexdigest()
-
-
-def data_digest(root: Path) -> str:
-    """Every file under ``data/``: what a shortcode may show."""
-    digest = hashlib.sha256()
-    _files_digest([root / "data"], digest)
     return digest.hexdigest()
 
 
@@ -85,16 +81,62 @@ def common_key(site: Site, theme: Theme, today: str) -> str:
     return digest.hexdigest()
 
 
-def page_fingerprint(common: str, data: str, page: Page, context: dict) -> str:
-    digest = hashlib.sha256()
-    digest.update(common.encode())
-    digest.update(repr((page.url, page.output, page.template)).encode())
-    for key in sorted(context):
-        value = context[key]
-        if not callable(value):
-            digest.update(key.encode() + b"=" + repr(value).encode() + b"\0")
-    if page.markdown is not None:
-        digest.update(repr((page.markdown.source, page.markdown.body_line, page.markdown.body)).encode())
-        if "{{<" in page.markdown.body:
-            digest.update(data.encode())
-    return digest.hexdigest()
+# Shortcodes that show no reception point (figures, the communes' list, the scoring grid): a page that
+# only uses these does not depend on the points' files. Any other shortcode may show any record.
+POINT_FREE_SHORTCODES = {"communes", "chiffres-cles", "tableau", "chiffres-communes", "grille-cotation",
+                         "exemple-cotation", "simulateur-cotation"}
+_SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)")
+
+
+class Dependencies:
+    """What each page depends on among the data files, as digests: the dependency graph of the site.
+
+    The data files are read once per build (their SHA-256). A reception point's page depends on its
+    own file and on the other data files (levels, communes, documents…), never on the other points';
+    a commune's page on the files of the points it lists (in its groups: local, sector, whole
+    territory — which also change when a point's level moves it between groups) and the other data
+    files; a Markdown page on its text and the territory's source line, plus every data file when
+    it calls a shortcode (only the files other than the points' when its shortcodes show no point, see
+    :data:`POINT_FREE_SHORTCODES`); any other page on every data file.
+    """
+
+    def __init__(self, site: Site, points: PointsByCommune) -> None:
+        self.points = points
+        files = _file_digests(site.config.root / "data", "data/")
+        sources = {point.source for point in site.data.points}
+        self.point_files = {source: files.get(source, "") for source in sources}
+        self.core = _digest(repr(sorted((rel, d) for rel, d in files.items() if rel not in sources)))
+        self.everything = _digest(repr(sorted(files.items())))
+        territory = site.data.territory
+        self.territory = repr((territory.source, territory.source_date)) if territory else ""
+
+    def of(self, page: Page) -> str:
+        if page.point is not None:
+            return _digest(repr(("lieu", self.core, page.point.source, self.point_files.get(page.point.source))))
+        if page.commune is not None:
+            groups = self.points.of_commune(page.commune.insee)
+            shown = [[(p.source, self.point_files.get(p.source)) for p in group] for group in groups]
+            return _digest(repr(("commune", self.core, shown)))
+        if page.markdown is not None:
+            body = page.markdown.body
+            data = self.territory
+            if "{{<" in body:
+                names = set(_SHORTCODE.findall(body))
+                data = self.core if names and names <= POINT_FREE_SHORTCODES else self.everything
+            return _digest(repr(("page", page.markdown.source, page.markdown.body_line, body, data)))
+        return _digest(repr(("autre", self.everything)))
+
+
+def page_fingerprint(common: str, dependencies: Dependencies, page: Page) -> str:
+    return _digest(repr((common, page.url, page.output, page.template, dependencies.of(page))))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _file_digests(folder: Path, prefix: str) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {prefix + path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(p for p in folder.rglob("*") if p.is_file())}

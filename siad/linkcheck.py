@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import unquote, urlsplit
 
-from .errors import Location, Report
+from .errors import Diagnostic, Location, Report
 from .page_facts import PageFacts, Sink, feed
 
 _LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src", "audio": "src", "video": "src"}
@@ -59,29 +59,46 @@ def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> st
 
 
 def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_path: str, report: Report,
-                facts: dict[str, PageFacts] | None = None) -> int:
-    """Report every internal link or anchor of the HTML ``files`` that does not resolve; returns the number checked.
+                facts: dict[str, PageFacts] | None = None, only: set[str] | None = None,
+                previous: dict[str, tuple[Diagnostic, ...]] | None = None) -> dict[str, tuple[Diagnostic, ...]]:
+    """Report every internal link or anchor of the HTML ``files`` that does not resolve.
 
     ``files``: every output path (the bytes are only read for HTML pages missing from ``facts``);
     ``sources``: output path → the project file the page comes from (for the message);
     ``base_path``: the site's path on its server (« / » or « /siad/ »), for root-relative links;
-    ``facts``: the pages already read (:func:`siad.page_facts.read_page`)."""
+    ``facts``: the pages already read (:func:`siad.page_facts.read_page`);
+    ``only`` and ``previous``: check only these pages, and report the ``previous`` messages of the
+    others (an incremental build, when no page appeared, disappeared or changed its ids).
+    Returns the messages of each page it checked, in the order they were reported."""
     facts = facts or {}
-    parsed = {name: facts.get(name) or _parse(data) for name, data in files.items() if name.endswith(".html")}
-    checked = 0
-    for page, collected in sorted(parsed.items()):
+    previous = previous or {}
+    names = sorted(name for name in files if name.endswith(".html"))
+    checked: dict[str, tuple[Diagnostic, ...]] = {}
+    for page in names:
+        if only is not None and page in facts and page not in only and page in previous:
+            report.diagnostics.extend(previous[page])
+            continue
+        collected = facts.get(page) or _parse(files[page])
+        page_report = Report()
         seen: set[str] = set()
         for url, line in collected.links:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc or url in seen:
                 continue
             seen.add(url)
-            checked += 1
             path, fragment = unquote(parts.path), unquote(parts.fragment)
             target = page if not path else _target(page, path, base_path, files)
             where = Location(sources.get(page, page))
             if target not in files:
-                report.warning(where, f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
-            elif fragment and target in parsed and fragment not in parsed[target].ids:
-                report.warning(where, f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
+                page_report.warning(where, f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
+            elif fragment and target.endswith(".html") and fragment not in _ids(target, facts, files):
+                page_report.warning(where, f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
+        checked[page] = tuple(page_report.diagnostics)
+        report.diagnostics.extend(page_report.diagnostics)
     return checked
+
+
+def _ids(target: str, facts: dict[str, PageFacts], files: dict[str, bytes | None]) -> frozenset[str] | set[str]:
+    if target in facts:
+        return facts[target].ids
+    return _parse(files[target]).ids if files.get(target) is not None else frozenset()

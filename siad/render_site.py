@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .cache import CachedPage, PageCache
 from .clock import build_date
 from .errors import Report
-from .fingerprint import common_key, data_digest, page_fingerprint
+from .fingerprint import Dependencies, common_key, page_fingerprint
 from .headers import HEADERS_FILE, headers_file
 from .model import Page, Site
 from .opendata import OPEN_DATA_DIR, open_data_files
@@ -41,6 +41,9 @@ class SiteOutput:
     facts: dict[str, PageFacts] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    outputs: str = ""  # digest of the list of output files
+    link_scope: set[str] | None = None  # the pages whose links need checking (None: all of them)
+    previous_links: dict = field(default_factory=dict)  # the link check's messages of the other pages
 
 
 def available_cores() -> int:
@@ -54,15 +57,14 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
     renderer = Renderer(site, theme, report)
     pages = sorted(site.pages, key=lambda p: p.output)
     common = common_key(site, theme, build_date().isoformat())
-    data = data_digest(site.config.root)
-    contexts = [renderer.context(page) for page in pages]
-    fingerprints = [page_fingerprint(common, data, page, context) for page, context in zip(pages, contexts)]
+    dependencies = Dependencies(site, renderer.points_by_commune)
+    fingerprints = [page_fingerprint(common, dependencies, page) for page in pages]
     known = cache.known()
     candidates = [page.output for page, fp in zip(pages, fingerprints)
                   if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
-    results = _render(renderer, pages, contexts, todo, site.config.base_url, jobs)
+    results = _render(renderer, pages, todo, site.config.base_url, jobs)
 
     output = SiteOutput(files={})
     fresh: dict[str, CachedPage] = {}
@@ -85,9 +87,24 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
         output.rendered += 1
     if report.has_errors:
         return output
+    # the previous version of the pages rendered again (not worth reading when most pages were)
+    before = cache.pages(list(fresh)) if len(fresh) * 2 < len(pages) else {}
     cache.update(fresh, {page.output for page in pages})
     _add_other_files(site, theme, output)
+    output.outputs = hashlib.sha256("\n".join(sorted(output.files)).encode("utf-8")).hexdigest()
+    _link_scope(output, reusable, before, fresh, cache.outputs())
     return output
+
+
+def _link_scope(output: SiteOutput, reused: dict[str, CachedPage], before: dict[str, CachedPage], fresh: dict[str, CachedPage], last_outputs: str | None) -> None:
+    """Which pages the link check must read: when no file appeared or disappeared and no page rendered
+    again changed its ids, a reused page's links resolve as before, so its last messages stand."""
+    if last_outputs != output.outputs or any(reused[o].links is None for o in reused):
+        return
+    if any(o not in before or before[o].facts.ids != page.facts.ids for o, page in fresh.items()):
+        return
+    output.link_scope = set(fresh)
+    output.previous_links = {o: page.links for o, page in reused.items()}
 
 
 def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
@@ -109,15 +126,15 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_JOB: tuple | None = None  # (renderer, pages, contexts, base_url): set before forking, inherited by the workers
+_JOB: tuple | None = None  # (renderer, pages, base_url): set before forking, inherited by the workers
 
 
 def _render_one(index: int) -> tuple:
-    renderer, pages, contexts, base_url = _JOB
+    renderer, pages, base_url = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
-        html = renderer.render_page(pages[index], contexts[index])
+        html = renderer.render_page(pages[index])
     except ThemeError as exc:
         return None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
     return html.encode("utf-8"), read_page(html, base_url), tuple(report.diagnostics), None
@@ -127,11 +144,11 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
     return [_render_one(i) for i in indices]
 
 
-def _render(renderer: Renderer, pages: list[Page], contexts: list[dict], todo: list[int], base_url: str | None, jobs: int | None) -> dict[int, tuple]:
+def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: str | None, jobs: int | None) -> dict[int, tuple]:
     global _JOB
     jobs = jobs or available_cores()
     main_report = renderer.report
-    _JOB = (renderer, pages, contexts, base_url)
+    _JOB = (renderer, pages, base_url)
     results: dict[int, tuple] = {}
     try:
         if _can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:

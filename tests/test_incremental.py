@@ -56,9 +56,11 @@ def _replace(path: Path, old: str, new: str) -> None:
 CHANGES = [
     ("horaires d'un lieu", lambda p: _replace(p / "data" / "lieux" / "adil03.yml", '"13:30-17:00"', '"13:30-16:30"'), 20),
     ("téléphone d'un lieu", lambda p: _replace(p / "data" / "lieux" / "adil03.yml", '"04 70 98 18 45"', '"04 70 98 18 46"'), 60),
+    ("secteur d'un lieu", lambda p: _replace(p / "data" / "lieux" / "maison-solidarites-vichy.yml", '  - "03093"  # Creuzier-le-Neuf (« Creuzier le Neuf »)\n', ""), 20),
+    ("niveau d'un lieu", lambda p: _replace(p / "data" / "lieux" / "maison-de-l-habitat.yml", "niveau: 3", "niveau: 2"), None),
     ("lieu supprimé", lambda p: (p / "data" / "lieux" / "evolea.yml").unlink(), None),
     ("chiffres de deux communes", lambda p: (_replace(p / "data" / "chiffres" / "communes.csv", "Vichy;1867;", "Vichy;1866;"),
-                                             _replace(p / "data" / "chiffres" / "communes.csv", "Abrest;71;", "Abrest;72;")), 20),
+                                             _replace(p / "data" / "chiffres" / "communes.csv", "Abrest;71;", "Abrest;72;")), None),  # every commune page shows its share of the total
     ("texte d'une page", lambda p: (p / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n"), 1),
     ("titre d'une page", lambda p: _replace(p / "content" / "mutation.md", 'titre: "', 'titre: "Nouveau : '), None),
     ("nouvelle page", lambda p: (p / "content" / "nouvelle.md").write_text("---\ntitre: Une nouvelle page\ndescription: Pour tester.\n---\n\nDu texte.\n", encoding="utf-8"), None),
@@ -215,3 +217,28 @@ def test_the_preview_renders_again_only_what_an_edit_changed(project: Path, tmp_
     assert "Une phrase ajoutée pendant la prévisualisation." in (state.out / "mutation" / "index.html").read_text(encoding="utf-8")
     assert tree_hashes(state.out) == _cold(project, tmp_path)
     state.cache.close()
+
+
+def test_links_of_reused_pages_are_checked_against_the_new_pages(project: Path, tmp_path: Path) -> None:
+    """A page taken from the cache keeps its link warnings, and gets new ones when a page it links to
+    loses the anchor it points at — although the page itself was not rendered again."""
+    out = tmp_path / "sortie"
+    (project / "content" / "cotation.md").open("a", encoding="utf-8").write("\nVoir [une ancre](#nulle-part).\n")
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\n## Un titre visé {#vise}\n\nVoir aussi [la cotation](cotation.md).\n")
+    (project / "content" / "attribution.md").open("a", encoding="utf-8").write("\nVoir [le titre visé](mutation.md#vise).\n")
+    first = run("build", "--source", project, "--out", out)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.count("ancre inconnue") == 1
+
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    second = run("build", "--source", project, "--out", out)
+    assert "(1 page rendue" in second.stdout
+    assert second.stderr == first.stderr  # cotation's warning, replayed from the cache
+
+    _replace(project / "content" / "mutation.md", "{#vise}", "{#ailleurs}")
+    third = run("build", "--source", project, "--out", out)
+    assert "(1 page rendue" in third.stdout
+    assert third.stderr.count("ancre inconnue") == 2
+    assert "ancre inconnue dans la page attribution/index.html" in third.stderr and "« ../mutation/#vise »" in third.stderr
+    cold = run("build", "--source", project, "--out", tmp_path / "froid", "--clean")
+    assert cold.stderr == third.stderr
