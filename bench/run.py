@@ -27,7 +27,7 @@ if not __package__:  # run as a script: bench/ must not shadow the « markdown �
 
 from bench import markdown as corpus_bench  # noqa: E402
 from bench import national  # noqa: E402
-from bench.common import DOC, RESULTS, ROOT, WORK, log, machine, peer_versions, remove, siad_digest  # noqa: E402
+from bench.common import DOC, RESULTS, ROOT, WORK, log, machine, peer_versions, remove, remove_output, run_timed, siad_digest, summary  # noqa: E402
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 ISSUE_REFERENCE = {"hugo": 2.1, "eleventy": 5.8, "pelican": 17.8, "mkdocs": 158.0}  # 4,000 pages, 2 cores (issue 8)
@@ -36,7 +36,7 @@ PEER_NAMES = {"siad": "siad", "hugo": "Hugo", "eleventy": "Eleventy", "mkdocs": 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("markdown", "national"), default=None)
+    parser.add_argument("--only", choices=("default", "markdown", "national"), default=None)
     parser.add_argument("--peers", default=",".join(corpus_bench.PEERS), help="comma-separated peers for the Markdown corpus (empty: siad only)")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per case (default: 5 for cases under 5 s, else 3)")
     parser.add_argument("--pages", type=int, default=corpus_bench.PAGES)
@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> None:
             log(f"warning: siad's sources changed during the {name} part ({digest} → {value['run']['siad_digest_at_end']})")
         return value
 
+    if args.only in (None, "default"):
+        results["default"] = part("default", lambda: measure_default(args.workdir, args.runs))
+        _save(results)
     if args.only in (None, "markdown"):
         fresh = part("markdown", lambda: corpus_bench.measure(args.workdir, args.pages, peers, args.runs))
         fresh["versions"] = peer_versions(set(peers))
@@ -107,6 +110,69 @@ def main(argv: list[str] | None = None) -> None:
         for child in args.workdir.iterdir():
             remove(child)
     log(f"done in {results['last_run_seconds']} s: {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)} written")
+
+
+def measure_default(work: Path, runs: int | None) -> dict:
+    """The repository's own project (Vichy Communauté), built cold: the target is one second."""
+    out = work / "default-out"
+    cmd = [sys.executable, "-m", "siad", "build", "--source", ".", "--out", str(out)]
+    seconds, rss = [], []
+    for _ in range(runs or 5):
+        remove_output(out)
+        run = run_timed(cmd, cwd=ROOT)
+        seconds.append(run.seconds)
+        rss.append(run.max_rss_kib)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    remove_output(out)
+    log(f"default: cold {summary(seconds)['median']:.2f} s")
+    return {"command": corpus_bench.shell(cmd), "cold": summary(seconds), "peak_rss_mib": max(rss) / 1024, "pages": pages}
+
+
+# (label, measured value or None, the limit, unit) — from the results of the same run where it matters.
+def targets(results: dict) -> list[tuple[str, float | None, float, str, str]]:
+    rows = []
+    md = results.get("markdown", {}).get("tools", {})
+    siad, hugo, eleventy = md.get("siad"), md.get("hugo"), md.get("eleventy")
+    same = lambda a, b: a and b and a.get("run") == b.get("run")
+    if siad and eleventy:
+        rows.append(("4 000 pages, cold: siad / Eleventy", siad["cold"]["median"] / eleventy["cold"]["median"], 1.0, "×",
+                     "same run" if same(siad, eleventy) else "different runs"))
+    if siad and hugo:
+        rows.append(("4 000 pages, cold: siad / Hugo", siad["cold"]["median"] / hugo["cold"]["median"], 2.5, "×",
+                     "same run" if same(siad, hugo) else "different runs"))
+        rows.append(("4 000 pages, one page changed: siad / Hugo's cold build", siad["one_page_changed"]["median"] / hugo["cold"]["median"], 0.5, "×",
+                     "same run" if same(siad, hugo) else "different runs"))
+    full = results.get("national", {}).get("full", {})
+    if full.get("cold"):
+        rows += [
+            ("national project, cold", full["cold"]["median"], 30.0, "s", ""),
+            ("national project, peak RSS", full["peak_rss_mib"] / 1024, 1.5, "GiB", ""),
+            ("national project, warm (nothing changed)", full["warm"]["median"], 3.0, "s", ""),
+            ("national project, one reception point changed", full["one_point_changed"]["median"], 0.5, "s", ""),
+            ("national project, cold / write-only floor", full["cold"]["median"] / full["floor"]["median"], 3.0, "×", ""),
+        ]
+    default = results.get("default")
+    if default:
+        rows.append(("default (Vichy) site, cold", default["cold"]["median"], 1.0, "s", ""))
+    return rows
+
+
+def _targets_section(results: dict, w) -> None:
+    rows = targets(results)
+    if not rows:
+        return
+    w("## Targets of issue 8\n")
+    w("Medians from the tables below; « met » when the measured value is at most the limit.\n")
+    w("| target | measured | limit | met | |\n|---|---:|---:|:-:|---|")
+    for label, value, limit, unit, remark in rows:
+        shown = f"{value:.2f} {unit}" if value is not None else "not measured"
+        met = "yes" if value is not None and value <= limit else "**no**"
+        w(f"| {label} | {shown} | {limit:g} {unit} | {met} | {remark} |")
+    w("")
+    default = results.get("default")
+    if default:
+        w(f"Default site: `{default['command']}`, {default['pages']} pages, cold build {_s(default['cold']['median'])} s "
+          f"(median of {len(default['cold']['runs'])} runs), peak RSS {default['peak_rss_mib']:.0f} MiB.\n")
 
 
 def _save(results: dict) -> None:
@@ -199,6 +265,7 @@ def render_doc(results: dict) -> str:
     w("- **floor**: the time to merely write the same files (same paths, same bytes) into a fresh folder of the same disk "
       "from one Python process, without fsync (none of the tools fsyncs): the physical limit of any generator here.\n")
 
+    _targets_section(results, w)
     md = results.get("markdown")
     if md:
         _markdown_section(md, w)

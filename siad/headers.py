@@ -60,6 +60,10 @@ _FETCHED = {("script", "src"): "script-src", ("img", "src"): "img-src", ("source
 _FETCHED_LINKS = {"stylesheet": "style-src", "icon": "img-src", "preload": "default-src", "manifest": "default-src"}
 
 
+_WATCHED_TAGS = {"style", "script", "link"} | {tag for tag, _ in _FETCHED}
+_WATCHED_ATTRIBUTES = {"style", "href", "src", "action"}
+
+
 class PolicySink(Sink):
     """Everything of one page that the strict policy would block, with its line."""
 
@@ -68,6 +72,12 @@ class PolicySink(Sink):
         self.problems: list[tuple[int, str]] = []
 
     def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _WATCHED_TAGS:  # most tags: nothing the policy could block
+            for name, _ in attrs:
+                if name in _WATCHED_ATTRIBUTES or name.startswith("on"):
+                    break
+            else:
+                return
         line = self.line
         values = {name: value or "" for name, value in attrs}
         if "style" in values:

@@ -206,6 +206,23 @@ class _FrenchSpacing(Treeprocessor):
         return cls.AFTER.sub("\u202f", cls.BEFORE.sub("\u202f", text))
 
 
+_MARKDOWN: markdown.Markdown | None = None
+
+
+def _markdown() -> markdown.Markdown:
+    """One Markdown converter per process, reset before each page: building one costs about as much
+    as converting a short page. The page's own processors (shortcodes, links, glossary) are
+    registered again on it each time, replacing the previous page's."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = markdown.Markdown(
+            extensions=["tables", "attr_list", "abbr", "def_list", "sane_lists", "toc"],
+            extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
+            output_format="html",
+        )
+    return _MARKDOWN.reset()
+
+
 def render_markdown(
     body: str,
     source: str,
@@ -215,11 +232,7 @@ def render_markdown(
     report: Report,
     glossary: Treeprocessor | None = None,
 ) -> RenderedMarkdown:
-    md = markdown.Markdown(
-        extensions=["tables", "attr_list", "abbr", "def_list", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
-        output_format="html",
-    )
+    md = _markdown()
     blocks = _ShortcodePreprocessor(md, source, first_line, shortcodes, report)
     md.preprocessors.register(blocks, "siad-shortcodes", 28)
     md.treeprocessors.register(_PageTreeprocessor(md, source, body, first_line, links, report), "siad-links", 1)
@@ -228,6 +241,8 @@ def render_markdown(
     if glossary is not None:  # after the links are rewritten: its own links are final
         glossary.md = md
         md.treeprocessors.register(glossary, "siad-glossary", 0.5)
+    elif "siad-glossary" in md.treeprocessors:
+        md.treeprocessors.deregister("siad-glossary")
     # The author's HTML through the allowlist; the shortcodes' HTML (siad's own) only after it.
     html = blocks.restore(sanitise(md.convert(body), source, body, first_line, report)).strip()
     toc = [{**token, "name": _FrenchSpacing._spaces(token["name"])} for token in getattr(md, "toc_tokens", [])]

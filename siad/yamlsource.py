@@ -15,6 +15,11 @@ from typing import Any
 
 import yaml
 
+try:
+    from yaml import CSafeLoader
+except ImportError:  # PyYAML built without libyaml
+    CSafeLoader = None
+
 from .errors import Location, Report
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -185,14 +190,37 @@ def parse_yaml(text: str, rel: str, report: Report, line_offset: int = 0) -> Nod
     return node
 
 
+def _compose_with_libyaml(text: str) -> yaml.Node | None:
+    """The document's nodes composed by libyaml (PyYAML's C extension, many times faster), when it
+    is installed and the text is plain: one document, no anchor or alias, not too deep. None for
+    anything else — the pure-Python composer then parses it again and words the problem."""
+    if CSafeLoader is None:
+        return None
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=CSafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.compose(text, Loader=CSafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError):
+        return None
+
+
 def _parse(text: str, rel: str, report: Report, line_offset: int) -> Node | None:
     try:
         loader = _Loader(text)  # PyYAML checks every character here
     except yaml.reader.ReaderError as exc:
         report.error(_reader_loc(text, rel, exc, line_offset), *_unprintable(exc))
         return None
+    fast = _compose_with_libyaml(text)
     try:
-        root = loader.get_single_node()
+        root = fast if fast is not None else loader.get_single_node()
         if root is None:
             report.error(Location(rel, 1 + line_offset, 1), "le fichier ne contient que des commentaires")
             return None

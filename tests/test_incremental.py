@@ -242,3 +242,21 @@ def test_links_of_reused_pages_are_checked_against_the_new_pages(project: Path, 
     assert "ancre inconnue dans la page attribution/index.html" in third.stderr and "« ../mutation/#vise »" in third.stderr
     cold = run("build", "--source", project, "--out", tmp_path / "froid", "--clean")
     assert cold.stderr == third.stderr
+
+
+def test_nothing_of_one_page_leaks_into_the_next(project: Path, tmp_path: Path) -> None:
+    """Pages are converted by one reused Markdown converter: abbreviations, footnote-like references,
+    heading ids and the table of contents of one page never show on another."""
+    (project / "content" / "aaa.md").write_text(
+        "---\ntitre: Première page\ndescription: Pour tester.\n---\n\n## Un titre propre à cette page\n\n"
+        "Le sigle ZQX est défini ici, avec [un lien][ref].\n\n*[ZQX]: Zone de test\n\n[ref]: glossaire.md\n", encoding="utf-8")
+    (project / "content" / "aab.md").write_text(
+        "---\ntitre: Deuxième page\ndescription: Pour tester.\n---\n\nLe sigle ZQX n'est pas défini ici, ni [ce lien][ref].\n", encoding="utf-8")
+    out = tmp_path / "sortie"
+    result = run("build", "--source", project, "--out", out, "--jobs", 1)
+    assert result.exit_code == 0, result.output
+    first = (out / "aaa" / "index.html").read_text(encoding="utf-8")
+    second = (out / "aab" / "index.html").read_text(encoding="utf-8")
+    assert '<abbr title="Zone de test">ZQX</abbr>' in first and "Zone de test" not in second
+    assert "un-titre-propre" in first and "un-titre-propre" not in second
+    assert "[ce lien][ref]" in second
