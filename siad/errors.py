@@ -103,6 +103,13 @@ class UsageProblem(Exception):
 
 def relative_name(path: Path, root: Path) -> str:
     """The path shown in messages: relative to the project root when possible, with forward slashes."""
+    if not path.is_symlink():
+        try:  # the usual case, without asking the file system: a path built from the project's root
+            relative = path.relative_to(root)
+            if ".." not in relative.parts:
+                return relative.as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

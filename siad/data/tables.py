@@ -56,6 +56,8 @@ def _too_large(number: float, node: Node, report: Report) -> bool:
 def parse_number(text: str) -> int | float | None:
     """« 1 332 » → 1332, « 3,5 » → 3.5, « -2 » → -2; anything else → None."""
     text = text.strip()
+    if text.isascii() and text.isdigit():  # most cells: plain digits
+        return int(text) if len(text) <= 4300 else None
     plain = re.sub(r"[ \u00a0\u202f]", "", text)
     if _INT.fullmatch(text):
         return int(plain) if len(plain) <= 4300 else None  # int() refuses longer numbers (and nothing counts that much)
