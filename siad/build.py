@@ -24,7 +24,7 @@ from .publication import check_publication
 from .render_site import render_site
 from .symlinks import check_symlinks
 from .theme import Theme
-from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, output_lock, read_manifest, state_dir, write_site
+from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, new_staging, output_lock, read_manifest, state_dir, write_site
 
 
 @dataclass
@@ -36,6 +36,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered by this build
     reused: int = 0  # pages whose inputs had not changed: taken from the cache and the live site
     written: WriteStats | None = None
+    staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
 
     @property
     def pages(self) -> int:
@@ -43,11 +44,12 @@ class BuildResult:
 
 
 def render_project(root: Path, base_url: str | None = None, strict: bool = False, cache: PageCache | None = None,
-                   live: dict[str, str] | None = None, jobs: int | None = None) -> BuildResult:
+                   live: dict[str, str] | None = None, jobs: int | None = None, staging: Path | None = None) -> BuildResult:
     """Everything a build does except writing. Raises :class:`ProjectError` on any error.
 
     ``cache`` and ``live`` (the manifest of the site on disk): reuse the pages whose inputs did not
-    change (:mod:`siad.render_site`); ``jobs``: worker processes (default: one per available core)."""
+    change (:mod:`siad.render_site`); ``jobs``: worker processes (default: one per available core);
+    ``staging``: write the rendered pages there (their value in ``files`` is then None)."""
     started = time.perf_counter()
     report = Report()
     check_symlinks(root, report)  # before anything is read: nothing outside the project is ever opened
@@ -70,7 +72,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
     _stop_on_errors(report, strict)
-    rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs)
+    rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs, staging)
     files = rendered.files
     if not report.has_errors:
         origins = {page.output: page.source for page in site.pages}
@@ -79,7 +81,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
             cache.update_links(links, rendered.outputs)
         check_policy(files, origins, report, config.base_url, rendered.facts)
     _stop_on_errors(report, strict, final=True)
-    return BuildResult(report, files, time.perf_counter() - started, rendered.digests, rendered.rendered, rendered.reused)
+    return BuildResult(report, files, time.perf_counter() - started, rendered.digests, rendered.rendered, rendered.reused, staged=rendered.staged)
 
 
 def build_project(root: Path, out: Path, base_url: str | None = None, strict: bool = False, clean: bool = False,
@@ -106,8 +108,13 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
             result = _unchanged(cache, inputs, out, strict) if live is not None and inputs else None
             if result is None:
                 cache.forget_build()
-                result = render_project(root, base_url, strict, cache, live, jobs)
-                result.written = write_site(result.files, out, result.digests)
+                staging = new_staging(out) if live is None else None  # cold: pages written as they are rendered
+                try:
+                    result = render_project(root, base_url, strict, cache, live, jobs, staging)
+                    result.written = write_site(result.files, out, result.digests, staging, result.staged)
+                finally:
+                    if staging is not None and staging.exists():
+                        shutil.rmtree(staging, ignore_errors=True)
                 if inputs:
                     cache.record_build(inputs, _manifest_digest(out), result.rendered + result.reused, result.report.diagnostics)
         finally:

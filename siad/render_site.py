@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .cache import CachedPage, PageCache
 from .clock import build_date
@@ -30,6 +31,7 @@ from .search_index import SEARCH_INDEX, search_index
 from .sitemap import sitemap_files
 from .theme import Theme, ThemeError
 from .vcard import has_contacts, vcard, vcard_name
+from .writer import safe_relative
 
 MIN_PARALLEL_PAGES = 64  # below this, starting workers costs more than it saves
 
@@ -41,6 +43,7 @@ class SiteOutput:
     facts: dict[str, PageFacts] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
     outputs: str = ""  # digest of the list of output files
     link_scope: set[str] | None = None  # the pages whose links need checking (None: all of them)
     previous_links: dict = field(default_factory=dict)  # the link check's messages of the other pages
@@ -53,7 +56,10 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None) -> SiteOutput:
+def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None,
+                staging: Path | None = None) -> SiteOutput:
+    """Every output file; with ``staging`` (a cold build), each page is written there by the process
+    that renders it — in parallel, and without sending its bytes back — and its value is None."""
     renderer = Renderer(site, theme, report)
     pages = sorted(site.pages, key=lambda p: p.output)
     common = common_key(site, theme, build_date().isoformat())
@@ -64,7 +70,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
                   if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
-    results = _render(renderer, pages, todo, site.config.base_url, jobs)
+    results = _render(renderer, pages, todo, site.config.base_url, jobs, staging)
 
     output = SiteOutput(files={})
     fresh: dict[str, CachedPage] = {}
@@ -76,13 +82,14 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
             output.digests[page.output], output.facts[page.output] = cached.digest, cached.facts
             output.reused += 1
             continue
-        html, facts, diagnostics, theme_error = results[i]
+        html, digest, facts, diagnostics, theme_error = results[i]
         report.diagnostics.extend(diagnostics)
         if theme_error is not None:
             report.error(*theme_error)
             break  # the same template error would repeat on every page
-        digest = hashlib.sha256(html).hexdigest()
         output.files[page.output], output.digests[page.output], output.facts[page.output] = html, digest, facts
+        if html is None:
+            output.staged.add(page.output)
         fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics)
         output.rendered += 1
     if report.has_errors:
@@ -126,29 +133,38 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_JOB: tuple | None = None  # (renderer, pages, base_url): set before forking, inherited by the workers
+_JOB: tuple | None = None  # (renderer, pages, base_url, staging): set before forking, inherited by the workers
 
 
 def _render_one(index: int) -> tuple:
-    renderer, pages, base_url = _JOB
+    """(bytes, or None once written into the staging folder; SHA-256; facts; diagnostics; template error)."""
+    renderer, pages, base_url, staging = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
         html = renderer.render_page(pages[index])
     except ThemeError as exc:
-        return None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
-    return html.encode("utf-8"), read_page(html, base_url), tuple(report.diagnostics), None
+        return None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
+    data = html.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    if staging is not None:
+        target = staging.joinpath(*safe_relative(pages[index].output).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        data = None
+    return data, digest, read_page(html, base_url), tuple(report.diagnostics), None
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
     return [_render_one(i) for i in indices]
 
 
-def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: str | None, jobs: int | None) -> dict[int, tuple]:
+def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: str | None, jobs: int | None,
+            staging: Path | None = None) -> dict[int, tuple]:
     global _JOB
     jobs = jobs or available_cores()
     main_report = renderer.report
-    _JOB = (renderer, pages, base_url)
+    _JOB = (renderer, pages, base_url, staging)
     results: dict[int, tuple] = {}
     try:
         if _can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:
@@ -160,7 +176,7 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
         else:
             for i in todo:
                 results[i] = _render_one(i)
-                if results[i][3] is not None:
+                if results[i][4] is not None:
                     break  # a template error: the build stops at the first page that shows it
     finally:
         _JOB = None

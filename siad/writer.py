@@ -115,11 +115,24 @@ def output_lock(out: Path):
             os.close(lock)
 
 
-def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str] | None = None) -> WriteStats:
+def new_staging(out: Path) -> Path:
+    """A fresh hidden folder next to ``out`` where a build writes its pages as they are rendered
+    (a cold build: nothing to reuse); :func:`write_site` completes it and switches it in. Call under
+    :func:`output_lock`."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(out)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+
+
+def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str] | None = None,
+               staging: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats:
     """Make ``files`` (relative path → bytes) the new content of ``out``, in one atomic switch.
 
     A ``None`` value means « the same bytes as in the live site »: ``digests`` (path → SHA-256) then
-    gives the expected content, and the live site's manifest must agree. Call under :func:`output_lock`.
+    gives the expected content, and the live site's manifest must agree — except for the paths in
+    ``staged``, already written into ``staging`` (:func:`new_staging`) with the bytes ``digests``
+    gives. Call under :func:`output_lock`.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -129,11 +142,17 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
         if data is not None and path not in digests:
             digests[path] = hashlib.sha256(data).hexdigest()
     live = read_manifest(out) if (out / MARKER).is_file() else None
-    sizes = {path: len(data) if data is not None else (out / path).stat().st_size for path, data in files.items()}
+    sizes = {path: len(data) if data is not None else ((staging if path in staged else out) / path).stat().st_size
+             for path, data in files.items()}
     manifest = manifest_bytes(files, digests, sizes)
-    _remove_stale_temporaries(out)
+    if staging is None:
+        _remove_stale_temporaries(out)
     if live is not None and live == {path: digests[path] for path in files} and (out / MANIFEST).read_bytes() == manifest:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         return WriteStats(unchanged=True)
+    if staging is not None:
+        return _write_and_swap(files, digests, manifest, out, state_dir(out) / PREVIOUS if live is not None else None, staging, staged)
     previous = state_dir(out) / PREVIOUS
     if live is not None and read_manifest(previous) is not None and _can_exchange():
         stats = _update_previous_and_switch(files, digests, manifest, out, previous)
@@ -167,11 +186,15 @@ def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, prev
     return stats
 
 
-def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Path | None) -> WriteStats:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Path | None,
+                    tmp: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats:
+    tmp = tmp if tmp is not None else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     stats = WriteStats()
     try:
         for rel in sorted(files):
+            if rel in staged:
+                stats.written += 1
+                continue
             target = tmp.joinpath(*safe_relative(rel).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             _put(files[rel], out, rel, target, stats)

@@ -138,3 +138,41 @@ def test_a_killed_build_leaves_the_previous_site_or_the_new_one(project: Path, t
     assert tree_hashes(out) == new
     assert _leftovers(tmp_path) == []
     print(f"\nconstruction interrompue : {len(outcomes)} arrêts (SIGKILL) — " + ", ".join(f"{p} +{d}s → {s}" for p, d, s in outcomes))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL n'existe que sous Unix")
+def test_a_killed_clean_build_leaves_the_previous_site(project: Path, tmp_path: Path) -> None:
+    """``--clean`` (like a first build) writes each page into the hidden temporary folder as soon as it
+    is rendered: killed while rendering or writing, the live site stays the previous one."""
+    out = tmp_path / "sortie"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    previous = tree_hashes(out)
+    extra = project / "content" / "documents"
+    extra.mkdir()
+    for n in range(EXTRA_FILES):
+        (extra / f"fiche-{n:04d}.txt").write_bytes(f"Fiche {n}\n".encode() * 200)
+    killed = 0
+    for delay in (0.0, 0.01, 0.05, 0.2):
+        before = set(_leftovers(tmp_path))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "siad", "build", "--clean", "--source", str(project), "--out", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ),
+        )
+        try:
+            while process.poll() is None and set(_leftovers(tmp_path)) <= before:
+                time.sleep(0.001)
+            time.sleep(delay)
+            killed += _kill(process)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        state = tree_hashes(out)
+        assert state == previous or process.returncode == 0, f"+{delay}s : le site a changé sans que la construction aboutisse"
+        if process.returncode == 0:
+            break
+    assert killed
+    result = run("build", "--source", project, "--out", out, "--clean")
+    assert result.exit_code == 0, result.output
+    assert _leftovers(tmp_path) == []
+    assert len(tree_hashes(out)) >= len(previous) + EXTRA_FILES
