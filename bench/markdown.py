@@ -34,7 +34,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path.insert(0, os.path.dirname(_here))
 
 from bench.common import (  # noqa: E402
-    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, runs_for,
+    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, settle, runs_for,
     snapshot, summary, tree_stats, write_floor,
 )
 
@@ -249,6 +249,7 @@ def measure_tool(tool: str, project: Path, work: Path, pages: int, runs: int | N
         remove_output(out)
         for path in caches(tool, project):
             remove(path)
+        settle()
         return run_timed(cmd, env=env)
 
     log(f"markdown: {tool}: first cold build")

@@ -253,8 +253,8 @@ def render_doc(results: dict) -> str:
           "the times are higher and noisier than on a quiet machine.\n")
 
     w("## What is measured\n")
-    w("- **cold**: a full build with no previous output and no tool cache (output folder and caches removed first; "
-      "the operating system's file cache is not dropped);")
+    w("- **cold**: a full build with no previous output and no tool cache (output folder and caches removed first, "
+      "then `sync` so that the removal is not charged to the build; the operating system's file cache is not dropped);")
     w("- **warm**: the same build again, output in place, nothing changed;")
     w("- **one file changed**: one Markdown page (a sentence appended) or one reception point (its remark) edited before each build;")
     w("- each is the **median** of several runs (5 when a build takes under 5 s, else 3; `--runs` overrides), each run a new process, "

@@ -214,8 +214,12 @@ def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Pat
 def _put(data: bytes | None, out: Path, rel: str, target: Path, stats: WriteStats) -> None:
     if target.is_symlink() or target.exists():
         target.unlink()
-    if data is None:
-        shutil.copyfile(out.joinpath(*safe_relative(rel).parts), target)  # unchanged since the live site
+    if data is None:  # unchanged since the live site: the same file, not a copy
+        source = out.joinpath(*safe_relative(rel).parts)
+        try:
+            os.link(source, target)  # safe: siad never writes into a file, it replaces it (see _finish)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(source, target)
         stats.copied += 1
     else:
         target.write_bytes(data)
@@ -225,6 +229,8 @@ def _put(data: bytes | None, out: Path, rel: str, target: Path, stats: WriteStat
 def _finish(folder: Path, manifest: bytes) -> None:
     marker = folder / MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
+    for written in (marker, folder / MANIFEST):  # new files: never write into one that may be linked
+        written.unlink(missing_ok=True)
     marker.write_text(json.dumps({"generateur": "siad", "version": __version__}, sort_keys=True) + "\n", encoding="utf-8")
     (folder / MANIFEST).write_bytes(manifest)
 

@@ -179,7 +179,12 @@ def test_the_cache_lives_beside_the_output_never_in_it(project: Path, tmp_path: 
     _build(project, out)
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert not [n for n in names if "sqlite" in n or "precedent" in n]
-    assert (tmp_path / ".siad-cache" / "sortie" / "precedent" / ".siad" / "manifest.json").is_file()
+    previous = tmp_path / ".siad-cache" / "sortie" / "precedent"
+    assert (previous / ".siad" / "manifest.json").is_file()
+    # unchanged files are the same file in both versions (hard links): no copy, no doubled disk use
+    assert (out / "index.html").stat().st_ino == (previous / "index.html").stat().st_ino
+    assert (out / "mutation" / "index.html").stat().st_ino != (previous / "mutation" / "index.html").stat().st_ino
+    assert (out / "mutation" / "index.html").read_bytes() != (previous / "mutation" / "index.html").read_bytes()
 
 
 def test_relative_paths_match_the_standard_library() -> None:
