@@ -323,7 +323,7 @@ def profile_siad(project: Path, work: Path, top: int = 25) -> str:
     remove_output(out)
     profiler = cProfile.Profile()
     profiler.enable()
-    build_project(project, out)
+    build_project(project, out, jobs=1)  # one process: the workers' time would not show
     profiler.disable()
     remove_output(out)
     text = io.StringIO()

@@ -321,7 +321,7 @@ def _markdown_section(md: dict, w) -> None:
     w("```\n")
     if md.get("profile"):
         w("### Where siad's time goes on the corpus\n")
-        w("`cProfile` of one in-process `siad.build.build_project` of the corpus, top 25 functions by cumulative time "
+        w("`cProfile` of one in-process `siad.build.build_project` of the corpus with `jobs=1` (in one process, so that the rendering shows; the real builds use every core), top 25 functions by cumulative time "
           "(profiling slows the build down; the proportions are what matters):\n")
         w("```text\n" + md["profile"] + "\n```\n")
 
@@ -381,7 +381,7 @@ def _national_section(nat: dict, w) -> None:
             w("Command of each sample: `" + series[-1]["command"] + "` (on its own generated project).\n")
     if nat.get("profile"):
         w(f"### Where siad's time goes on the 1/{round(1 / nat['profile_scale'])} sample\n")
-        w("`cProfile` of one in-process `siad.build.build_project`, top 25 functions by cumulative time:\n")
+        w("`cProfile` of one in-process `siad.build.build_project` with `jobs=1` (in one process, so that the rendering shows; the real builds use every core), top 25 functions by cumulative time:\n")
         w("```text\n" + nat["profile"] + "\n```\n")
 
 
