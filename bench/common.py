@@ -101,6 +101,18 @@ def run_timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, 
     return run
 
 
+def timed_runs(cmd: list[str], n: int, env: dict | None = None, before=None) -> tuple[list[float], list[int]]:
+    """``n`` timed runs of ``cmd``: their wall times and peak RSS (KiB); ``before(k)``, untimed, before the k-th."""
+    seconds, rss = [], []
+    for k in range(n):
+        if before is not None:
+            before(k)
+        run = run_timed(cmd, env=env)
+        seconds.append(run.seconds)
+        rss.append(run.max_rss_kib)
+    return seconds, rss
+
+
 def summary(values: list[float]) -> dict:
     """Median, min, max and every value (seconds), rounded for the results file."""
     return {

@@ -34,7 +34,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path.insert(0, os.path.dirname(_here))
 
 from bench.common import (  # noqa: E402
-    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, settle, runs_for,
+    BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, settle, timed_runs, runs_for,
     snapshot, summary, tree_stats, write_floor,
 )
 
@@ -245,41 +245,28 @@ def measure_tool(tool: str, project: Path, work: Path, pages: int, runs: int | N
     cmd = command(tool, project, out)
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_EPOCH} if tool == "siad" else None
 
-    def cold_build():
+    def clear(_k: int = 0) -> None:
         remove_output(out)
         for path in caches(tool, project):
             remove(path)
         settle()
-        return run_timed(cmd, env=env)
 
     log(f"markdown: {tool}: first cold build")
-    first = cold_build()
+    clear()
+    first = run_timed(cmd, env=env)
     n = runs_for(first.seconds, runs)
     log(f"markdown: {tool}: first build {first.seconds:.2f} s; {n} runs of each case")
-    rss = [first.max_rss_kib]
-    cold = []
-    for _ in range(n):
-        run = cold_build()
-        cold.append(run.seconds)
-        rss.append(run.max_rss_kib)
+    cold, rss_cold = timed_runs(cmd, n, env, clear)
     stats = tree_stats(out)
     if stats["pages"] < pages:  # a tool that silently skipped pages would look fast
         raise RuntimeError(f"{tool} wrote {stats['pages']} pages for a corpus of {pages}: {shell(cmd)}")
     files = snapshot(out)
     floor = write_floor(files, work, n)
     del files
-    warm = []
-    for _ in range(n):
-        run = run_timed(cmd, env=env)
-        warm.append(run.seconds)
-        rss.append(run.max_rss_kib)
-    changed = []
+    warm, rss_warm = timed_runs(cmd, n, env)
     target = min(CHANGED_PAGE, pages) - 1
-    for k in range(n):
-        change_page(tool, project, target, k)
-        run = run_timed(cmd, env=env)
-        changed.append(run.seconds)
-        rss.append(run.max_rss_kib)
+    changed, rss_changed = timed_runs(cmd, n, env, lambda k: change_page(tool, project, target, k))
+    rss = [first.max_rss_kib, *rss_cold, *rss_warm, *rss_changed]
     remove_output(out)
     result = {
         "command": shell(cmd), "runs": n, "cold": summary(cold), "warm": summary(warm), "one_page_changed": summary(changed),

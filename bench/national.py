@@ -42,7 +42,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
     sys.path.insert(0, os.path.dirname(_here))
 
-from bench.common import BUILD_DATE, BUILD_EPOCH, short_paths, ROOT, WORK, log, remove, remove_output, run_timed, runs_for, snapshot, summary, tree_stats, write_floor  # noqa: E402
+from bench.common import BUILD_DATE, BUILD_EPOCH, short_paths, ROOT, WORK, log, remove, remove_output, run_timed, runs_for, timed_runs, snapshot, summary, tree_stats, write_floor  # noqa: E402
 from siad import reference  # noqa: E402
 from siad.markup import slugify  # noqa: E402
 
@@ -600,25 +600,15 @@ def measure_project(project: Path, out: Path, work: Path, label: str, runs: int 
         remove_output(out)
         first = run_timed(cmd, env=siad_env())
     n = runs_for(first.seconds, runs)
-    cold, warm, change, rss = [first.seconds], [], [], [first.max_rss_kib]  # the first build is a cold build too
-    for _ in range(n - 1):
-        remove_output(out)
-        run = run_timed(cmd, env=siad_env())
-        cold.append(run.seconds)
-        rss.append(run.max_rss_kib)
+    more_cold, rss_cold = timed_runs(cmd, n - 1, siad_env(), lambda _k: remove_output(out))
+    cold = [first.seconds, *more_cold]  # the first build is a cold build too
     stats = tree_stats(out)
     files = snapshot(out)
     floor = write_floor(files, work, n)
     del files
-    for _ in range(n):
-        run = run_timed(cmd, env=siad_env())
-        warm.append(run.seconds)
-        rss.append(run.max_rss_kib)
-    for k in range(n):
-        change_point(project, k)
-        run = run_timed(cmd, env=siad_env())
-        change.append(run.seconds)
-        rss.append(run.max_rss_kib)
+    warm, rss_warm = timed_runs(cmd, n, siad_env())
+    change, rss_change = timed_runs(cmd, n, siad_env(), lambda k: change_point(project, k))
+    rss = [first.max_rss_kib, *rss_cold, *rss_warm, *rss_change]
     remove_output(out)
     entry = {
         "command": _shell(cmd), "runs": n, "cold": summary(cold), "warm": summary(warm), "one_point_changed": summary(change),

@@ -51,17 +51,12 @@ class PageCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
+            _create_tables(self._db)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if row is None or row[0] != _SCHEMA:
-                with self._db:
-                    self._db.execute("DROP TABLE pages")
-                    self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
-                    self._db.execute("DELETE FROM yaml")
-                    self._db.execute("DELETE FROM meta")
-                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (_SCHEMA,))
+            if row is None or row[0] != _SCHEMA:  # another version of siad: start again from nothing
+                self._db.close()
+                self._db = None
+                self._reset()
         except (sqlite3.Error, OSError):
             self._reset()
 
@@ -75,9 +70,7 @@ class PageCache:
             try:
                 self.path.unlink(missing_ok=True)
                 self._db = sqlite3.connect(self.path)
-                self._db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-                self._db.execute("CREATE TABLE pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
-                self._db.execute("CREATE TABLE yaml (key TEXT PRIMARY KEY, tree TEXT)")
+                _create_tables(self._db)
                 with self._db:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (_SCHEMA,))
             except (sqlite3.Error, OSError):
@@ -248,6 +241,12 @@ class PageCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
 
 
 def _diagnostic_json(d: Diagnostic) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Location, Report
+from .errors import Location, Report, relative_name
 from .schema import INVALID, SLUG, Field, Integer, Schema, Text
 from .yamlsource import parse_yaml, read_text
 
@@ -58,7 +58,7 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
         relative = path.relative_to(base)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        rel = f"{CONTENT_DIR}/{relative.as_posix()}"  # as the author sees it (links were checked to stay inside)
+        rel = relative_name(path, root)
         if not _safe_segments(relative, rel, report):
             continue
         if path.suffix == ".md":

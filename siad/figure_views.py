@@ -158,11 +158,7 @@ def communes_table(figures: Figures, communes: list[Commune], territory: str, ur
     if with_demand:
         total_cells += [count(whole.requests.value).text, count(whole.attributions.value).text, _short(whole.pressure), whole.waiting_time.text]
     rows.append(TableRowView(f"Ensemble {of(territory)}", tuple(total_cells), True))
-    first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
-    sources = [source_text(first)]
-    demand_set = next((d.figure_set for d in demand.values() if d.figure_set), None)
-    if with_demand and demand_set is not None and source_text(demand_set) not in sources:
-        sources.append(source_text(demand_set))
+    sources = _table_sources(figures, demand, with_demand)
     notes = []
     if not with_demand:
         whole_text = (
@@ -223,14 +219,20 @@ def departments_table(figures: Figures, departments: list[tuple[str, list[Commun
     if with_demand:
         total_cells += [count(whole.requests.value).text, count(whole.attributions.value).text, _short(whole.pressure), whole.waiting_time.text]
     rows.append(TableRowView(f"Ensemble {of(territory)}", tuple(total_cells), True))
-    first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
-    sources = [source_text(first)]
-    demand_set = next((d.figure_set for d in demand.values() if d.figure_set), None)
-    if with_demand and demand_set is not None and source_text(demand_set) not in sources:
-        sources.append(source_text(demand_set))
+    sources = _table_sources(figures, demand, with_demand)
     notes = [f"Le territoire compte {format_int(len(demand))} communes dans {format_int(len(departments))} départements : le tableau les regroupe par département. Un chiffre d'un département n'est donné que si toutes ses communes le publient."]
     if with_demand:
         notes.append("La pression et le délai d'attente théorique sont calculés par ce site à partir des demandes et des attributions publiées.")
     chart = bar_chart("Logements sociaux par département", [bars[i] for i in order]) if len(departments) <= chart_max else None
     return TableView("Les départements du territoire", tuple(headers), tuple(rows), " ; ".join(sources), " ".join(notes), "Département", chart=chart, sortable=True, sorted_by=1,
                      more_text="Le détail de chaque commune : " if more else "", more=more)
+
+
+def _table_sources(figures, demand: dict, with_demand: bool) -> list[str]:
+    """The sources under a table of communes: the stock's, then the demand's when shown and different."""
+    first = next((a.stock_set for a in figures.communes.values() if a.stock_set), None)
+    sources = [source_text(first)]
+    demand_set = next((d.figure_set for d in demand.values() if d.figure_set), None)
+    if with_demand and demand_set is not None and source_text(demand_set) not in sources:
+        sources.append(source_text(demand_set))
+    return sources

@@ -90,7 +90,7 @@ _ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>\"'=]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([
 _RAW_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
 
 
-def _attributes_exact(text: str) -> list[tuple[str, str | None]]:
+def _attributes(text: str) -> list[tuple[str, str | None]]:
     found = []
     for match in _ATTRIBUTE.finditer(text):
         name, double, single, bare = match.groups()
@@ -128,7 +128,7 @@ def _scan(html: str, sinks: list[Sink]) -> None:
             continue
         line += count("\n", counted, start)
         counted = start
-        attrs = _attributes_exact(attributes) if attributes else []
+        attrs = _attributes(attributes) if attributes else []
         for sink in sinks:
             sink.line = line
         if slash:

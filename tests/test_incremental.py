@@ -265,3 +265,13 @@ def test_nothing_of_one_page_leaks_into_the_next(project: Path, tmp_path: Path) 
     assert '<abbr title="Zone de test">ZQX</abbr>' in first and "Zone de test" not in second
     assert "un-titre-propre" in first and "un-titre-propre" not in second
     assert "[ce lien][ref]" in second
+
+
+def test_a_cache_from_another_version_is_started_again(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    with sqlite3.connect(tmp_path / ".siad-cache" / "sortie" / "pages.sqlite3") as db:
+        db.execute("UPDATE meta SET value = 'siad 0.0.1, schéma 0' WHERE key = 'schema'")
+    assert _build(project, out) == (pages, 0)
+    assert tree_hashes(out) == _cold(project, tmp_path)
