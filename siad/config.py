@@ -67,9 +67,12 @@ class Contact:
 
 @dataclass(frozen=True)
 class Config:
-    """Validated ``siad.yml``, with the base URL already normalised."""
+    """Validated ``siad.yml``, with the base URL already normalised.
 
-    root: Path
+    ``repr`` leaves out ``root``: it is part of every page's fingerprint (:mod:`siad.fingerprint`), and
+    the same project built from another folder, or named another way, gives the same site."""
+
+    root: Path = field(repr=False)
     title: str
     territory: str
     language: str

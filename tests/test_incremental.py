@@ -118,6 +118,18 @@ def test_nothing_changed_renders_and_writes_nothing(project: Path, tmp_path: Pat
     assert later.exit_code == 0 and f"({pages} pages rendues" in later.stdout
 
 
+def test_the_same_project_named_another_way_reuses_every_page(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """`siad build` from the project's folder and `siad build --source DIR` from elsewhere: one cache."""
+    out = tmp_path / "sortie"
+    _build(project, out)
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    monkeypatch.chdir(project)
+    assert _build(Path("."), out)[0] == 1
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nEncore une.\n")
+    monkeypatch.chdir(tmp_path)
+    assert _build(Path("projet"), out)[0] == 1
+
+
 def test_clean_renders_everything(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "sortie"
     pages, _ = _build(project, out)
