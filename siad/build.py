@@ -11,7 +11,7 @@ from pathlib import Path
 from .cache import PageCache
 from .clock import build_date
 from .config import load_config
-from .fingerprint import inputs_digest
+from .fingerprint import inputs_digest, sources_digest
 from . import yaml_cache
 from .content import load_content
 from .data import Freshness, load_data
@@ -104,14 +104,15 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
         cache = cache if cache is not None else PageCache(state)
         try:
             live = read_manifest(out) if not clean and (out / MARKER).is_file() else None
-            inputs = _inputs_if_safe(root, base_url, strict)
+            sources = _sources_if_safe(root)
+            inputs = inputs_digest(root, base_url, strict, build_date().isoformat(), sources) if sources else None
             result = _unchanged(cache, inputs, out, strict) if live is not None and inputs else None
             if result is None:
                 cache.forget_build()
                 staging = new_staging(out) if live is None else None  # cold: pages written as they are rendered
                 try:
                     result = render_project(root, base_url, strict, cache, live, jobs, staging)
-                    result.written = write_site(result.files, out, result.digests, staging, result.staged)
+                    result.written = write_site(result.files, out, result.digests, staging, result.staged, sources)
                 finally:
                     if staging is not None and staging.exists():
                         shutil.rmtree(staging, ignore_errors=True)
@@ -124,13 +125,13 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
     return result
 
 
-def _inputs_if_safe(root: Path, base_url: str | None, strict: bool) -> str | None:
-    """The digest of every input, once the symbolic links are known to stay inside the project; None otherwise."""
+def _sources_if_safe(root: Path) -> str | None:
+    """The digest of the project's files, once the symbolic links are known to stay inside the project; None otherwise."""
     report = Report()
     check_symlinks(root, report)
     if report.has_errors:
         return None  # render_project reports them
-    return inputs_digest(root, base_url, strict, build_date().isoformat())
+    return sources_digest(root)
 
 
 def _manifest_digest(out: Path) -> str:

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 invalid project, 2 wrong usage.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -15,7 +16,7 @@ import click
 from . import __version__, clifr
 from .build import build_project, render_project
 from .config import check_base_url
-from .errors import GAP, ProjectError, Report, UsageProblem
+from .errors import ERROR, GAP, ProjectError, Report, UsageProblem
 
 clifr.install()
 
@@ -24,8 +25,15 @@ EXIT_USAGE = 2
 
 
 def _print_report(report: Report) -> None:
-    """Errors and warnings first, then the known gaps of the sources under their own heading."""
+    """Errors and warnings first, then the known gaps of the sources under their own heading.
+
+    In GitHub Actions, errors and warnings are also written as workflow commands: the pull request
+    then shows each message on the line of the data file it is about."""
     listed = report.sorted()
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for diagnostic in listed:
+            if diagnostic.severity != GAP:
+                click.echo(_annotation(diagnostic))
     for diagnostic in listed:
         if diagnostic.severity != GAP:
             click.echo(diagnostic.format(), err=True)
@@ -34,6 +42,27 @@ def _print_report(report: Report) -> None:
         click.echo(f"Lacunes connues des sources ({len(gaps)}), signalées dans les données, à combler dès que possible :", err=True)
         for diagnostic in gaps:
             click.echo(diagnostic.format(), err=True)
+
+
+def _annotation(diagnostic) -> str:
+    """``::error file=data/x.yml,line=3,col=5::message`` (GitHub's workflow-command syntax, escaped)."""
+    def escape(text: str, in_property: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+    where = diagnostic.location
+    properties = [f"file={escape(where.path, True)}"]
+    if where.line is not None:
+        properties.append(f"line={where.line}")
+        if where.col is not None:
+            properties.append(f"col={where.col}")
+    kind = "error" if diagnostic.severity == ERROR else "warning"
+    text = diagnostic.message + (f" — {diagnostic.hint}" if diagnostic.hint else "")
+    return f"::{kind} {','.join(properties)}::{escape(text)}"
+
+
+def _seconds(started: float) -> str:
+    return f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
 
 def _counts(report: Report) -> str:
@@ -54,6 +83,7 @@ class _Runner:
         self.debug = debug
 
     def __call__(self, body):
+        self.started = time.perf_counter()
         try:
             return body()
         except UsageProblem as exc:
@@ -61,8 +91,11 @@ class _Runner:
             sys.exit(EXIT_USAGE)
         except ProjectError as exc:
             _print_report(exc.report)
+            report = exc.report
+            strict = f" (dont {report.promoted} avertissement{'s' if report.promoted > 1 else ''} compté{'s' if report.promoted > 1 else ''} comme erreur{'s' if report.promoted > 1 else ''} : --strict)" if report.promoted else ""
             click.echo(
-                f"siad : {_plural(len(exc.report.errors), 'erreur')}, {_counts(exc.report)} ; rien n'a été écrit.",
+                f"siad : échec en {_seconds(self.started)} s — {_plural(len(report.errors), 'erreur')}{strict}, {_counts(report)} ; "
+                "rien n'a été écrit.",
                 err=True,
             )
             sys.exit(EXIT_INVALID)
@@ -120,10 +153,9 @@ def build(run: _Runner, source: Path, out: Path | None, base_url: str | None, st
         target = out if out is not None else source / "site"
         result = build_project(source, target, _base_url(base_url), strict, clean=clean, jobs=jobs)
         _print_report(result.report)
-        seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
         click.echo(
             f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, "
-            f"0 erreur ; site écrit dans {target} en {seconds} s ({_work(result)})"
+            f"0 erreur ; site écrit dans {target} en {_seconds(started)} s ({_work(result)})" + (" [--strict]" if strict else "")
         )
 
     run(body)
@@ -140,6 +172,26 @@ def _work(result) -> str:
     files = stats.written + stats.copied
     return rendered + f" ; {_plural(files, 'fichier')} {'écrit' if files < 2 else 'écrits'}" + (
         f", {stats.removed} supprimé{'s' if stats.removed > 1 else ''}" if stats.removed else "")
+
+
+@cli.command()
+@click.argument("ancien", type=click.Path(path_type=Path))
+@click.argument("nouveau", type=click.Path(path_type=Path), default=Path("site"))
+@click.option("--format", "format_", type=click.Choice(["texte", "json", "markdown"]), default="texte", show_default=True,
+              help="texte : pour la console ; json : pour un script (listes de chemins) ; markdown : pour une demande de fusion.")
+@click.pass_obj
+def diff(run: _Runner, ancien: Path, nouveau: Path, format_: str) -> None:
+    """Pages ajoutées, modifiées, supprimées entre deux constructions.
+
+    ANCIEN et NOUVEAU : un manifeste (.siad/manifest.json) ou le dossier d'un site construit par siad
+    (NOUVEAU : site/ par défaut)."""
+    from . import diff as site_diff
+
+    def body():
+        changes = site_diff.compare(site_diff.read(ancien), site_diff.read(nouveau))
+        click.echo(site_diff.RENDERERS[format_](changes), nl=False)
+
+    run(body)
 
 
 @cli.command()

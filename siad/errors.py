@@ -48,6 +48,7 @@ class Report:
     """Collects every diagnostic of a run, so that all problems are shown at once."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    promoted: int = 0  # warnings counted as errors by --strict
 
     def error(self, location: Location, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic(location, message, hint, ERROR))
@@ -83,6 +84,7 @@ class Report:
 
     def promote_warnings(self) -> None:
         """Strict mode: every warning becomes an error; acknowledged gaps stay listed as gaps."""
+        self.promoted += len(self.warnings)
         self.diagnostics = [
             Diagnostic(d.location, d.message, d.hint, ERROR) if d.severity == WARNING else d
             for d in self.diagnostics

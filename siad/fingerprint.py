@@ -48,21 +48,32 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(root: Path, base_url: str | None, strict: bool, today: str) -> str:
-    """Everything a build reads (siad's code and default theme, every project file but the output) and how
-    it is called: when it equals the last build's, the site on disk is already the result."""
-    from .theme import builtin_theme_dir
+PROJECT_INPUTS = ("siad.yml", "data", "content", "themes")
 
+
+def sources_digest(root: Path) -> str:
+    """The project's own files (siad.yml, data/, content/, themes/): the « sources » of the manifest,
+    so a published site says which state of the data it was built from."""
     digest = hashlib.sha256()
-    digest.update(repr((code_digest(), base_url, strict, today)).encode())
-    _files_digest([builtin_theme_dir()], digest)
-    for name in ("siad.yml", "data", "content", "themes"):
+    for name in PROJECT_INPUTS:
         path = root / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         else:
             digest.update(name.encode() + b"/\0")
             _files_digest([path], digest)
+    return digest.hexdigest()
+
+
+def inputs_digest(root: Path, base_url: str | None, strict: bool, today: str, sources: str | None = None) -> str:
+    """Everything a build reads (siad's code and default theme, every project file but the output:
+    ``sources``, :func:`sources_digest`) and how it is called: when it equals the last build's, the
+    site on disk is already the result."""
+    from .theme import builtin_theme_dir
+
+    digest = hashlib.sha256()
+    digest.update(repr((code_digest(), base_url, strict, today, sources or sources_digest(root))).encode())
+    _files_digest([builtin_theme_dir()], digest)
     return digest.hexdigest()
 
 

@@ -94,12 +94,12 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
         return None
 
 
-def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int]) -> bytes:
+def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int], sources: str | None = None) -> bytes:
     """The manifest: JSON with one line per file (readable in a diff, and written by the C encoder:
-    a national site has 60 000 files)."""
+    a national site has 60 000 files); ``sources``: the SHA-256 of the project's files it was built from."""
     lines = [f"{json.dumps(path, ensure_ascii=False)}: {json.dumps({'octets': sizes[path], 'sha256': digests[path]}, sort_keys=True)}"
              for path in sorted(files)]
-    head = json.dumps({"generateur": "siad", "version_siad": __version__}, ensure_ascii=False, sort_keys=True)[:-1]
+    head = json.dumps({"generateur": "siad", "sources_sha256": sources, "version_siad": __version__}, ensure_ascii=False, sort_keys=True)[:-1]
     return (head + ', "fichiers": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
 
 
@@ -126,7 +126,7 @@ def new_staging(out: Path) -> Path:
 
 
 def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str] | None = None,
-               staging: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats:
+               staging: Path | None = None, staged: set[str] | frozenset = frozenset(), sources: str | None = None) -> WriteStats:
     """Make ``files`` (relative path → bytes) the new content of ``out``, in one atomic switch.
 
     A ``None`` value means « the same bytes as in the live site »: ``digests`` (path → SHA-256) then
@@ -144,7 +144,7 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
     live = read_manifest(out) if (out / MARKER).is_file() else None
     sizes = {path: len(data) if data is not None else ((staging if path in staged else out) / path).stat().st_size
              for path, data in files.items()}
-    manifest = manifest_bytes(files, digests, sizes)
+    manifest = manifest_bytes(files, digests, sizes, sources)
     if staging is None:
         _remove_stale_temporaries(out)
     if live is not None and live == {path: digests[path] for path in files} and (out / MANIFEST).read_bytes() == manifest:
