@@ -16,7 +16,7 @@ import click
 from . import __version__, clifr
 from .build import build_project, render_project
 from .config import check_base_url
-from .errors import ERROR, GAP, ProjectError, Report, UsageProblem
+from .errors import ERROR, GAP, ProjectError, PublishProblem, Report, UsageProblem
 
 clifr.install()
 
@@ -89,6 +89,9 @@ class _Runner:
         except UsageProblem as exc:
             click.echo(f"siad : {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except PublishProblem as exc:
+            click.echo(f"siad : publication impossible : {exc}. Rien n'a changé en ligne.", err=True)
+            sys.exit(EXIT_INVALID)
         except ProjectError as exc:
             _print_report(exc.report)
             report = exc.report
@@ -172,6 +175,45 @@ def _work(result) -> str:
     files = stats.written + stats.copied
     return rendered + f" ; {_plural(files, 'fichier')} {'écrit' if files < 2 else 'écrits'}" + (
         f", {stats.removed} supprimé{'s' if stats.removed > 1 else ''}" if stats.removed else "")
+
+
+@cli.command()
+@click.argument("destination", type=click.Path(path_type=Path))
+@_source_option
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Dossier de construction (par défaut : site/ dans le projet).")
+@click.option("--base-url", "base_url", default=None, help="Adresse publique du site (remplace « url » de siad.yml).")
+@click.option("--strict", is_flag=True, help="Les avertissements deviennent des erreurs : rien n'est publié s'il y en a.")
+@click.option("--garder", "keep", type=click.IntRange(1, 1000), default=5, show_default=True, help="Nombre de versions conservées (pour revenir en arrière).")
+@click.option("--rollback", is_flag=True, help="Remettre en ligne la version précédente, sans rien construire.")
+@click.pass_obj
+def publish(run: _Runner, destination: Path, source: Path, out: Path | None, base_url: str | None, strict: bool, keep: int, rollback: bool) -> None:
+    """Construire puis publier le site dans DESTINATION (serveur web auto-hébergé).
+
+    DESTINATION devient un lien symbolique vers une version complète du site, rangée dans
+    DESTINATION.versions/ ; le lien est basculé d'un seul coup. Seuls les fichiers modifiés sont copiés."""
+    from . import publish as publishing
+
+    def body():
+        started = time.perf_counter()
+        if rollback:
+            before, after = publishing.rollback(destination)
+            click.echo(f"siad : {destination} revient à la version {after} (au lieu de {before}).")
+            return
+        target = out if out is not None else source / "site"
+        result = build_project(source, target, _base_url(base_url), strict)
+        _print_report(result.report)
+        done = publishing.publish(target, destination, keep)
+        if done.unchanged:
+            click.echo(f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, 0 erreur ; rien de nouveau : "
+                       f"la version {done.version} reste en ligne dans {destination}.")
+            return
+        removed = f" ; {_plural(len(done.removed), 'ancienne version')} supprimée{'s' if len(done.removed) > 1 else ''}" if done.removed else ""
+        click.echo(
+            f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, 0 erreur ; version {done.version} en ligne dans "
+            f"{destination} en {_seconds(started)} s ({_plural(done.copied, 'fichier')} copié{'s' if done.copied > 1 else ''}, "
+            f"{done.linked} repris de la version précédente{removed})" + (" [--strict]" if strict else ""))
+
+    run(body)
 
 
 @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from . import reference
 from .errors import Location, Report, UsageProblem
@@ -98,8 +98,17 @@ class Config:
         return urlsplit(self.base_url).path or "/"
 
 
+# What may stay as is in a URL path (RFC 3986 pchar and « / »); « % » too, so an address already encoded is kept.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
 def normalise_base_url(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
+    """The public address every generated address starts with: its path ends with « / » and is
+    percent-encoded (« /accès social/ » → « /acc%C3%A8s%20social/ »), so that the sitemap, robots.txt,
+    JSON-LD and the 404 page's links are valid URLs however the address was typed."""
+    parts = urlsplit(url)
+    path = quote(parts.path, safe=_PATH_SAFE)
+    return urlunsplit(parts._replace(path=path if path.endswith("/") else path + "/"))
 
 
 def check_base_url(url: str) -> str:

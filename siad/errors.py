@@ -99,6 +99,10 @@ class ProjectError(Exception):
         self.report = report
 
 
+class PublishProblem(Exception):
+    """A publication that cannot be done (exit code 1); nothing was changed online."""
+
+
 class UsageProblem(Exception):
     """A mistake in how siad was called (exit code 2), not in the project."""
 
