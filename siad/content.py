@@ -6,11 +6,12 @@ A page's URL comes from its path: ``content/aide/renouveler.md`` → ``aide/reno
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Location, Report, relative_name
-from .schema import INVALID, SLUG, Field, Integer, Schema, Text
+from .schema import INVALID, SLUG, Date, Field, Integer, Schema, Text
 from .yamlsource import parse_yaml, read_text
 
 CONTENT_DIR = "content"
@@ -22,6 +23,7 @@ FRONT_MATTER_SCHEMA = Schema(
         "description": Field(Text(), doc="une phrase qui résume la page"),
         "menu": Field(Integer(1, 99), doc="la position de la page dans le menu principal (1 = en premier)"),
         "menu_titre": Field(Text(), doc="un titre plus court pour le menu"),
+        "mis_a_jour_le": Field(Date(), doc="la date où le contenu de la page a changé, par exemple 2026-11-23 (page « Dernières mises à jour » et flux Atom)"),
     },
 )
 
@@ -38,6 +40,8 @@ class SourcePage:
     description: str | None = None
     menu: int | None = None
     menu_title: str | None = None
+    updated: dt.date | None = None  # « mis_a_jour_le »
+    updated_loc: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -140,4 +144,6 @@ def _load_page(path: Path, rel: str, url: str, report: Report) -> SourcePage | N
         description=meta.get("description"),
         menu=meta.get("menu"),
         menu_title=meta.get("menu_titre"),
+        updated=meta.get("mis_a_jour_le"),
+        updated_loc=meta.loc_of("mis_a_jour_le") if "mis_a_jour_le" in meta else None,
     )

@@ -37,10 +37,12 @@ Conventions (the source does not state them):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
+from .errors import Location
 from .schema import suggestion
 
 # Counting modes of a family.
@@ -113,6 +115,8 @@ class Grid:
     source: str
     families: tuple[Family, ...]
     rules: Rules = field(default_factory=Rules)
+    updated: dt.date | None = None  # « mis_a_jour_le »
+    updated_loc: Location | None = field(default=None, compare=False)
 
     def criteria(self) -> dict[str, Criterion]:
         """Every criterion by key, in grid order."""

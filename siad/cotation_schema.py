@@ -30,7 +30,7 @@ from typing import Any
 
 from .cotation import ALL, BEST, SINGLE, Counting, Criterion, Family, Grid, Rules
 from .errors import Location, Report
-from .schema import IDENTIFIER, INVALID, Boolean, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
+from .schema import IDENTIFIER, INVALID, Boolean, Date, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
 from .yamlsource import Mapping, Node, Scalar, Sequence, load_yaml_file, parse_yaml
 
 KEY = IDENTIFIER  # shared with every file whose entries carry a « cle »
@@ -274,6 +274,7 @@ GRID_SCHEMA = Schema(
         "source": Field(Text(), required=True, doc="ajoutez « source: » avec le document d'où vient la grille", help="le document d'où vient la grille"),
         "familles": Field(ListOf(FAMILY_SCHEMA, min_items=1), required=True, doc="ajoutez la liste « familles: »"),
         "regles": Field(RULES_SCHEMA, help="les règles de calcul communes à toute la grille"),
+        "mis_a_jour_le": Field(Date(), help="la date où la grille a changé sur le site, par exemple 2026-11-23 (page « Dernières mises à jour » et flux Atom)"),
     },
 )
 
@@ -306,7 +307,8 @@ def load_grid(node: Node, report: Report) -> Grid | None:
             )
         noun = fam.get("nom_des_criteres", "critères")
         families.append(Family(fam["cle"], fam["nom"], counting, criteria, noun))
-    return Grid(record["source"], tuple(families), _rules(record.get("regles")))
+    return Grid(record["source"], tuple(families), _rules(record.get("regles")), record.get("mis_a_jour_le"),
+                record.loc_of("mis_a_jour_le") if "mis_a_jour_le" in record else None)
 
 
 def _rules(rec: Record | None) -> Rules:

@@ -86,7 +86,8 @@ def common_key(site: Site, theme: Theme, today: str) -> str:
     digest.update(today.encode())
     for page in site.pages:
         digest.update(repr((page.url, page.title, page.template, page.source, page.description, page.menu, page.menu_title,
-                            page.markdown.source if page.markdown else None)).encode())
+                            page.markdown.source if page.markdown else None,
+                            page.markdown.updated if page.markdown else None)).encode())  # the updates page lists it
     digest.update(repr(sorted(item.url for item in site.static_files)).encode())
     digest.update(repr(site.glossary).encode())
     return digest.hexdigest()

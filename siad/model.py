@@ -24,7 +24,8 @@ SITEMAP_URL = "plan-du-site/"
 COMMUNES_URL = "communes/"
 OPEN_DATA_URL = "donnees-ouvertes/"
 SEARCH_URL = "recherche/"
-FOOTER_URLS = (SITEMAP_URL, "glossaire/", OPEN_DATA_URL, "mentions-legales/", ACCESSIBILITY_URL)
+UPDATES_URL = "mises-a-jour/"
+FOOTER_URLS = (SITEMAP_URL, UPDATES_URL, "glossaire/", OPEN_DATA_URL, "mentions-legales/", ACCESSIBILITY_URL)
 NOT_FOUND_OUTPUT = "404.html"
 
 
@@ -142,6 +143,8 @@ def build_site(config: Config, data: SiteData, sources: list[SourcePage], static
         pages.append(_generated_page(OPEN_DATA_URL, "Données ouvertes", "Les lieux d'accueil, les communes et la grille de cotation en fichiers JSON et CSV, réutilisables.", "{{< donnees-ouvertes >}}\n"))
     if not any(p.url == SEARCH_URL for p in pages):
         pages.append(_generated_page(SEARCH_URL, "Rechercher sur le site", "Trouver les pages du site qui parlent de ce que vous cherchez.", "{{< recherche >}}\n"))
+    if not any(p.url == UPDATES_URL for p in pages):
+        pages.append(_generated_page(UPDATES_URL, "Dernières mises à jour", "Ce qui a changé sur le site et quand : horaires, coordonnées, chiffres, règles ; aussi en flux Atom.", "{{< mises-a-jour >}}\n"))
     if not any(p.url == SITEMAP_URL for p in pages):
         pages.append(_generated_page(SITEMAP_URL, "Plan du site", "Toutes les pages du site, pour trouver rapidement une information.", "{{< plan-du-site >}}\n"))
     indexes = plan_indexes(data, COMMUNES_URL, POINTS_URL)

@@ -36,7 +36,8 @@ class OpenDataFile:
 
 
 def _date(point: Point, fallback: dt.date | None) -> str | None:
-    day = point.checked_on or fallback
+    known = [day for day in (point.checked_on, *(updated for _, updated, _ in point.updates)) if day is not None]
+    day = max(known) if known else fallback  # data·inclusion's « date_maj »: the last check or change of the record
     return day.isoformat() if day else None
 
 
@@ -115,7 +116,7 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
 
 
 def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None) -> list[OpenDataFile]:
-    """The files, in a stable order; ``fallback``: the update date of points without ``verifie_le`` (the source's date)."""
+    """The files, in a stable order; ``fallback``: the update date of points without ``verifie_le`` nor ``mises_a_jour`` (the source's date)."""
     prefix = siren or "siad"
     points = sorted(data.points, key=lambda p: (p.level, p.slug))
     levels = {n: level.name for n, level in data.levels.items()}

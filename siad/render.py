@@ -9,7 +9,8 @@ from typing import Callable
 from .errors import Location, Report
 from .glossary import GlossaryTreeprocessor
 from .markup import LinkContext, render_markdown
-from .model import ACCESSIBILITY_URL, SEARCH_URL, Page, Site, relative_url
+from .model import ACCESSIBILITY_URL, SEARCH_URL, UPDATES_URL, Page, Site, relative_url
+from .updates import FEED
 from .shortcodes import shortcode_context
 from .theme import Theme
 from .commune_views import PointsByCommune, commune_view
@@ -31,6 +32,7 @@ class SiteView:
     footer_links: list[Link]
     accessibility: Link  # « Accessibilité : non conforme », to the statement when the page exists
     search: Link | None = None  # « Rechercher » in the header, when the site has its search page
+    feed: Link | None = None  # the Atom feed of the « Dernières mises à jour » page, when the site has it
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,13 @@ class Renderer:
         territory = self.site.data.territory
         if page.template == "404.html":
             return None
-        if page.point is not None and page.point.checked_on:
-            return f"Informations vérifiées le {french_date(page.point.checked_on)}."
+        point = page.point
+        if point is not None and point.updates:
+            changed = max(day for _, day, _ in point.updates)
+            checked = f", vérifiées le {french_date(point.checked_on)}" if point.checked_on and point.checked_on != changed else ""
+            return f"Informations mises à jour le {french_date(changed)}{checked}."
+        if point is not None and point.checked_on:
+            return f"Informations vérifiées le {french_date(point.checked_on)}."
         if territory is not None:
             return f"Informations à jour au {french_date(territory.source_date)} ({territory.source})."
         return None
@@ -136,6 +143,7 @@ class Renderer:
             ),
             search=Link("Rechercher", url(SEARCH_URL), page is not None and page.url == SEARCH_URL)
             if self.site.page(SEARCH_URL) else None,
+            feed=Link(f"{config.title} : dernières mises à jour", url(FEED)) if self.site.page(UPDATES_URL) else None,
         )
 
     def shortcode(self, name: str, args: dict[str, str], loc: Location, url: Callable[[str], str]) -> str:

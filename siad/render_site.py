@@ -23,7 +23,7 @@ from .clock import build_date
 from .errors import Report
 from .fingerprint import Dependencies, common_key, page_fingerprint
 from .headers import HEADERS_FILE, headers_file
-from .model import Page, Site
+from .model import UPDATES_URL, Page, Site
 from .opendata import OPEN_DATA_DIR, open_data_files
 from .page_facts import PageFacts, read_page
 from .render import Renderer
@@ -32,6 +32,7 @@ from .sitemap import sitemap_files
 from .theme import Theme, ThemeError
 from .vcard import has_contacts, vcard, vcard_name
 from .writer import safe_relative
+from .updates import FEED, atom_feed
 
 MIN_PARALLEL_PAGES = 64  # below this, starting workers costs more than it saves
 
@@ -124,6 +125,8 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
             out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
     for item in open_data_files(site.data, site.config.siren, site.data.territory.source_date if site.data.territory else None):
         out[OPEN_DATA_DIR + item.name] = item.content
+    if site.page(UPDATES_URL):
+        out[FEED] = atom_feed(site)
     for name, data in sitemap_files(site).items():
         out.setdefault(name, data)  # a robots.txt or sitemap.xml in content/ wins
     out.setdefault(HEADERS_FILE, headers_file())  # security headers; a content/_headers wins

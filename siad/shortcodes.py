@@ -24,6 +24,7 @@ from .index_pages import Part, SplitIndex, part_view
 from .model import COMMUNES_URL, POINTS_URL, SITEMAP_URL, Site
 from .schema import suggestion
 from .search_index import SEARCH_INDEX, fold, indexed
+from .updates import page_context as updates_context
 from .views import Link, PointGroup, PointSummary, delay_views, french_date, level_view, phone_contacts, place_of, site_contacts, unknown_level
 
 
@@ -391,6 +392,7 @@ SHORTCODES: dict[str, tuple[tuple[str, ...], str, Callable[[Site, dict[str, str]
     "editeur": ((), "shortcodes/editeur.html", _editeur),
     "plan-du-site": ((), "shortcodes/plan-du-site.html", _plan),
     "recherche": ((), "shortcodes/recherche.html", _recherche),
+    "mises-a-jour": ((), "shortcodes/mises-a-jour.html", lambda site, args, url: updates_context(site, url)),
     "communes": (("partie",), "shortcodes/communes.html", _communes),
     "simulateur-cotation": ((), "shortcodes/simulateur-cotation.html", _simulateur),
     "donnees-ouvertes": ((), "shortcodes/donnees-ouvertes.html", _donnees),

@@ -23,7 +23,7 @@ from siad import reference  # noqa: E402
 from siad.build import build_project  # noqa: E402
 
 # siad adds these pages to every project: search, sitemap, open data, 404.
-GENERATED = {"recherche/index.html", "plan-du-site/index.html", "donnees-ouvertes/index.html", "404.html"}
+GENERATED = {"recherche/index.html", "plan-du-site/index.html", "donnees-ouvertes/index.html", "mises-a-jour/index.html", "404.html"}
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from conftest import REPO_ROOT, run, tree_hashes
 CSS_HREF = re.compile(r"(?:^|/)assets/css/site\.[0-9a-f]{10}\.css$")
 POINT_SLUGS = sorted(p.stem for p in (REPO_ROOT / "data" / "lieux").glob("*.yml"))
 COMMUNE_COUNT = (REPO_ROOT / "data" / "communes.yml").read_text(encoding="utf-8").count("\n  - code_insee:")
-GENERATED = 5  # plan-du-site/, communes/ (the commune index), donnees-ouvertes/, recherche/ and 404.html
+GENERATED = 6  # plan-du-site/, communes/ (the commune index), donnees-ouvertes/, recherche/, mises-a-jour/ and 404.html
 def _output_of(md: Path) -> str:
     """content/a/b.md → a/b/index.html; content/a/index.md → a/index.html; content/index.md → index.html."""
     parts = list(md.relative_to(REPO_ROOT / "content").with_suffix("").parts)

@@ -28,15 +28,15 @@ def test_the_summary_line_counts_pages_warnings_errors_and_time(project: Path, t
     result = run("build", "--source", project, "--out", tmp_path / "site", "--strict")
     assert result.exit_code == 0, result.output
     assert re.fullmatch(
-        r"siad : 74 pages, 0 avertissement, 8 lacunes connues, 0 erreur ; site écrit dans \S+ en \d+,\d\d s "
-        r"\(74 pages rendues ; \d+ fichiers écrits\) \[--strict\]", _summary(result.stdout)), result.stdout
+        r"siad : 75 pages, 0 avertissement, 8 lacunes connues, 0 erreur ; site écrit dans \S+ en \d+,\d\d s "
+        r"\(75 pages rendues ; \d+ fichiers écrits\) \[--strict\]", _summary(result.stdout)), result.stdout
 
 
 def test_strict_failure_says_which_errors_were_warnings(project: Path, tmp_path: Path) -> None:
     _drop_description(project)
     normal = run("build", "--source", project, "--out", tmp_path / "a")
     assert normal.exit_code == 0
-    assert _summary(normal.stdout).startswith("siad : 74 pages, 1 avertissement, 8 lacunes connues, 0 erreur ;")
+    assert _summary(normal.stdout).startswith("siad : 75 pages, 1 avertissement, 8 lacunes connues, 0 erreur ;")
 
     strict = run("build", "--source", project, "--out", tmp_path / "b", "--strict")
     assert strict.exit_code == 1

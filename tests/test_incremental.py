@@ -63,6 +63,8 @@ CHANGES = [
                                              _replace(p / "data" / "chiffres" / "communes.csv", "Abrest;71;", "Abrest;72;")), None),  # every commune page shows its share of the total
     ("texte d'une page", lambda p: (p / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n"), 1),
     ("titre d'une page", lambda p: _replace(p / "content" / "mutation.md", 'titre: "', 'titre: "Nouveau : '), None),
+    ("date de mise à jour d'une page", lambda p: _replace(p / "content" / "mutation.md", 'titre: "', 'mis_a_jour_le: 2026-11-22\ntitre: "'), None),  # the updates page and feed list it
+    ("date de mise à jour d'un lieu", lambda p: _replace(p / "data" / "lieux" / "evolea.yml", "  fiche: 2026-11-23", "  fiche: 2026-11-23\n  horaires: 2026-11-22"), 20),
     ("nouvelle page", lambda p: (p / "content" / "nouvelle.md").write_text("---\ntitre: Une nouvelle page\ndescription: Pour tester.\n---\n\nDu texte.\n", encoding="utf-8"), None),
     ("gabarit", lambda p: _replace(_theme(p) / "templates" / "lieu.html", "{% block content %}", "{% block content %}\n<p>Gabarit modifié.</p>"), None),
     ("feuille de style", lambda p: (_theme(p) / "assets" / "css" / "site.css").open("a", encoding="utf-8").write("\n.nouveau { color: #000; }\n"), None),

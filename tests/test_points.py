@@ -77,16 +77,16 @@ def test_hours_to_be_confirmed_of_any_point_are_a_gap_not_a_failure(project: Pat
 
 def test_a_record_not_checked_for_a_year_is_a_warning(project: Path, tmp_path: Path, monkeypatch):
     point = project / "data" / "lieux" / "evolea.yml"
-    point.write_text(point.read_text(encoding="utf-8") + "verifie_le: 2024-02-29\n", encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: 22 months later
+    point.write_text(point.read_text(encoding="utf-8") + "verifie_le: 2026-02-01\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1827619200")  # 2027-12-01: 22 months later
     result = run("build", "--source", project, "--out", tmp_path / "out")
     assert result.exit_code == 0
     line = point.read_text(encoding="utf-8").count("\n")
-    assert f"data/lieux/evolea.yml:{line}:13: avertissement : la fiche « Evoléa » n'a pas été vérifiée depuis le 2024-02-29" in result.stderr
+    assert f"data/lieux/evolea.yml:{line}:13: avertissement : la fiche « Evoléa » n'a pas été vérifiée depuis le 2026-02-01" in result.stderr
     page = (tmp_path / "out" / "lieux" / "evolea" / "index.html").read_text(encoding="utf-8")
-    assert "Informations vérifiées le 29 février 2024." in page
+    assert "Informations mises à jour le 23 novembre 2026, vérifiées le 1er février 2026." in page
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01: 11 months later, no warning
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798675200")  # 2026-12-31: 11 months later, no warning
     recent = run("build", "--source", project, "--out", tmp_path / "out2")
     assert "n'a pas été vérifiée" not in recent.stderr
 

@@ -49,7 +49,7 @@ def test_publish_puts_the_build_online_behind_a_link(project: Path, www: Path) -
     assert (dest / "index.html").is_file()
     assert (dest / ".siad" / "manifest.json").read_bytes() == (project / "site" / ".siad" / "manifest.json").read_bytes()
     assert oct(dest.resolve().stat().st_mode & 0o777) == "0o755"  # the web server's user can read it
-    assert "version 0001-" in result.stdout and "102 fichiers copiés, 0 repris" in result.stdout
+    assert "version 0001-" in result.stdout and "104 fichiers copiés, 0 repris" in result.stdout
 
     again = _publish(project, dest)
     assert again.exit_code == 0
@@ -69,7 +69,7 @@ def test_only_changed_files_are_copied(project: Path, www: Path) -> None:
     assert _online(dest) == _built(project)
     changed = {p for p in _built(project) if (first / p).is_file() and tree_hashes(first).get(p) != _built(project)[p]}
     assert "lieux/adil03/index.html" in changed
-    assert f"{len(changed)} fichiers copiés, {102 - len(changed)} repris de la version précédente" in result.stdout
+    assert f"{len(changed)} fichiers copiés, {104 - len(changed)} repris de la version précédente" in result.stdout
     for path in _built(project):  # unchanged files are the previous version's, hard-linked; changed ones are new
         same_file = (first / path).stat().st_ino == (second / path).stat().st_ino
         assert same_file == (path not in changed), path

@@ -280,7 +280,8 @@ class _Loader:
             )
         elif self.today and self.today.year - year > self.max_age:
             self.stale.setdefault((record["source"], year), []).append(loc)
-        return FigureSet(record["source"], year, record.get("date"), record.get("exhaustif", False), loc)
+        return FigureSet(record["source"], year, record.get("date"), record.get("exhaustif", False), loc,
+                         record.get("mis_a_jour_le"), record.loc_of("mis_a_jour_le") if "mis_a_jour_le" in record else None)
 
     def _sets(self, record: Record) -> dict[str, FigureSet]:
         return {group: self.figure_set(record[group]) for group in ("parc", "demande") if group in record}

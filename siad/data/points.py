@@ -35,6 +35,20 @@ ACCESSIBILITY_SCHEMA = Schema(
     },
 )
 
+# « mises_a_jour: » of a point: the date each part of its record last changed on the site.
+UPDATE_SECTIONS = ("fiche", "horaires", "coordonnees", "adresse", "secteur", "accessibilite")
+UPDATES_SCHEMA = Schema(
+    "le bloc « mises_a_jour »",
+    {
+        "fiche": Field(Date(), help="la fiche en général (nom, remarques…)"),
+        "horaires": Field(Date(), help="les horaires"),
+        "coordonnees": Field(Date(), help="téléphone, courriel, site web"),
+        "adresse": Field(Date(), help="l'adresse"),
+        "secteur": Field(Date(), help="les communes desservies"),
+        "accessibilite": Field(Date(), help="l'accessibilité"),
+    },
+)
+
 POINT_SCHEMA = Schema(
     "un lieu d'accueil",
     {
@@ -55,6 +69,7 @@ POINT_SCHEMA = Schema(
         "accessibilite": Field(ACCESSIBILITY_SCHEMA, help="l'accessibilité physique du lieu"),
         "remarques": Field(Text(), help="une remarque courte et utile au public"),
         "verifie_le": Field(Date(), doc="la date de la dernière vérification de la fiche, par exemple 2024-02-29"),
+        "mises_a_jour": Field(UPDATES_SCHEMA, help="la date où chaque partie de la fiche a changé sur le site (fiche, horaires, coordonnees, adresse, secteur, accessibilite), par exemple « horaires: 2026-11-23 » : page « Dernières mises à jour » et flux Atom"),
     },
 )
 
@@ -82,6 +97,7 @@ class Point:
     acceslibre: str | None = None
     accessibility_note: str | None = None
     checked_on: dt.date | None = None
+    updates: tuple[tuple[str, dt.date, Location], ...] = ()  # (section, date, where), UPDATE_SECTIONS order
     locs: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
     served_locs: tuple[Location, ...] = field(default=(), compare=False, repr=False)
 
@@ -122,6 +138,8 @@ def point_from(root: Path, path: Path, report: Report) -> Point | None:
         acceslibre=access.get("acceslibre"),
         accessibility_note=access.get("remarque"),
         checked_on=record.get("verifie_le"),
+        updates=tuple((key, record["mises_a_jour"][key], record["mises_a_jour"].loc_of(key))
+                      for key in UPDATE_SECTIONS if key in record.get("mises_a_jour", {})),
         locs={key: record.loc_of(key) for key in ("niveau", "code_insee", "commune", "horaires", "verifie_le", "nom")},
         served_locs=tuple(getattr(record.get("communes_desservies"), "locs", ())),
     )

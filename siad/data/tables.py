@@ -267,6 +267,8 @@ class FigureSet:
     date: dt.date | None = None
     exhaustive: bool = False
     loc: Location | None = field(default=None, compare=False)
+    updated: dt.date | None = None  # « mis_a_jour_le »: when the site's figures were last changed
+    updated_loc: Location | None = field(default=None, compare=False)
 
 
 def set_fields(exhaustive: bool = False) -> dict[str, Field]:
@@ -275,6 +277,7 @@ def set_fields(exhaustive: bool = False) -> dict[str, Field]:
         "source": Field(Text(), required=True, doc="ajoutez « source: », par exemple « SDES, RPLS 2022 »", help="la source des chiffres (organisme, fichier), par exemple « SDES, RPLS 2022 »"),
         "millesime": Field(Integer(), required=True, doc="ajoutez « millesime: », l'année des chiffres, par exemple 2022", help="l'année des chiffres, par exemple 2022"),
         "date": Field(Date(), help="la date exacte des chiffres, si la source la donne"),
+        "mis_a_jour_le": Field(Date(), help="la date où ces chiffres ont été mis à jour sur le site, par exemple 2026-11-23 (page « Dernières mises à jour » et flux Atom)"),
     }
     if exhaustive:
         fields["exhaustif"] = Field(Boolean(), help="oui si toute commune absente de la liste a 0")

@@ -7,8 +7,9 @@ The territory's name, SIREN and portals are in ``siad.yml``; its member communes
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..errors import Location
 from ..schema import Date, Field, Integer, Record, Schema, Text
 
 RENEWAL_SCHEMA = Schema(
@@ -31,6 +32,7 @@ TERRITORY_SCHEMA = Schema(
         "delai_reception_jours": Field(Integer(1, 365), doc="délai maximal pour recevoir un demandeur qui le souhaite après l'enregistrement"),
         "delai_anormalement_long_mois": Field(Integer(1, 240), doc="le « délai anormalement long » fixé par le préfet, en mois"),
         "renouvellement": Field(RENEWAL_SCHEMA, help="les règles de renouvellement de la demande"),
+        "mis_a_jour_le": Field(Date(), help="la date où ces règles ont changé sur le site, par exemple 2026-11-23 (page « Dernières mises à jour » et flux Atom)"),
     },
 )
 
@@ -52,6 +54,8 @@ class Territory:
     reception_days: int | None = None
     abnormal_delay_months: int | None = None
     renewal: Renewal = Renewal()
+    updated: dt.date | None = None  # « mis_a_jour_le »
+    updated_loc: Location | None = field(default=None, compare=False)
 
 
 def territory_from(record: Record) -> Territory:
@@ -69,4 +73,6 @@ def territory_from(record: Record) -> Territory:
             reactivation_months=renewal.get("reactivation_mois"),
             deletion_months=renewal.get("suppression_mois"),
         ),
+        updated=record.get("mis_a_jour_le"),
+        updated_loc=record.loc_of("mis_a_jour_le") if "mis_a_jour_le" in record else None,
     )
