@@ -26,10 +26,10 @@ from tornado import ioloop
 
 from .build import build_project
 from .cache import PageCache
-from .config import CONFIG_FILE
+from .config import CONFIG_FILE, load_config
 from .content import CONTENT_DIR
 from .data import DATA_DIR
-from .errors import ProjectError, UsageProblem
+from .errors import ProjectError, Report, UsageProblem
 from .theme import THEMES_DIR, builtin_theme_dir
 from .writer import state_dir
 
@@ -45,6 +45,7 @@ class PreviewState:
     pending: dict[str, tuple[int, int]] | None = None
     cache: PageCache | None = None  # kept between rebuilds: only what a change affects is rendered again
     jobs: int | None = None  # the first build uses every core; once the server runs, rebuilds stay in its process
+    base_path: str = "/"  # the path of siad.yml's « url »: the site is also served under it (the 404 page uses it)
 
     def watched_files(self) -> dict[str, tuple[int, int]]:
         """mtime and size of every input file: config, data, content, project themes, built-in theme."""
@@ -66,6 +67,8 @@ class PreviewState:
             if self.cache is None:
                 self.cache = PageCache(state_dir(self.out))
             result = build_project(self.root, self.out, cache=self.cache, jobs=self.jobs)
+            config = load_config(self.root, Report())
+            self.base_path = config.base_path if config is not None else "/"
             self.errors = []
             for diagnostic in result.report.sorted():
                 click.echo(diagnostic.format(), err=True)
@@ -112,6 +115,8 @@ def make_app(state: PreviewState):
         if state.errors and (path.endswith("/") or path.endswith(".html")):
             return _respond(start_response, "200 OK", "text/html; charset=utf-8", error_page(state.errors))
         clean = posixpath.normpath("/" + path.lstrip("/"))
+        if state.base_path != "/" and (clean + "/").startswith(state.base_path):  # /logement/x/ → /x/
+            clean = "/" + clean[len(state.base_path):]
         if ".." in clean.split("/") or "\x00" in clean:
             return _not_found(state, start_response)
         target = state.out / clean.lstrip("/")

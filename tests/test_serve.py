@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -119,3 +120,30 @@ def test_serve_listens_on_this_computer_only(served):
                 listening.append(address)
     assert listening, f"aucune socket à l'écoute sur le port {port}"
     assert set(listening) <= {"0100007F", "00000000000000000000000001000000"}, listening  # 127.0.0.1, ::1
+
+
+def test_serve_also_answers_under_the_sites_sub_path(tmp_path: Path):
+    """With « url: https://…/logement/ » in siad.yml, the 404 page links to /logement/…: the preview serves that path too."""
+    from siad.serve import PreviewState, make_app
+
+    project = tmp_path / "projet"
+    create_project(project, "Territoire de test")
+    config = project / "siad.yml"
+    config.write_text(config.read_text(encoding="utf-8") + 'url: "https://www.exemple.fr/logement/"\n', encoding="utf-8")
+    state = PreviewState(root=project, out=tmp_path / "apercu" / "site")
+    state.rebuild()
+    assert state.base_path == "/logement/"
+    app = make_app(state)
+
+    def get(path: str) -> tuple[str, bytes]:
+        answer = {}
+        body = b"".join(app({"PATH_INFO": path}, lambda status, headers: answer.setdefault("status", status)))
+        return answer["status"], body
+
+    assert get("/")[0] == get("/logement/")[0] == "200 OK"
+    assert get("/logement/")[1] == get("/")[1]
+    status, page = get("/logement/pas/de/page/")
+    assert status.startswith("404")
+    stylesheet = re.search(rb'<link rel="stylesheet" href="(/logement/assets/[^"]+)"', page)[1].decode()
+    assert get(stylesheet)[0] == "200 OK"
+    assert get("/logement/../../etc/passwd")[0].startswith("404")
