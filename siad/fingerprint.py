@@ -98,6 +98,7 @@ def common_key(site: Site, theme: Theme, today: str) -> str:
 POINT_FREE_SHORTCODES = {"communes", "chiffres-cles", "tableau", "chiffres-communes", "grille-cotation",
                          "exemple-cotation", "simulateur-cotation"}
 _SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)")
+_POINTS_PART = re.compile(r"\{\{< lieux-accueil partie=(\S+) >\}\}\n")  # as model.build_site writes it
 
 
 class Dependencies:
@@ -109,7 +110,9 @@ class Dependencies:
     territory — which also change when a point's level moves it between groups) and the other data
     files; a Markdown page on its text and the territory's source line, plus every data file when
     it calls a shortcode (only the files other than the points' when its shortcodes show no point, see
-    :data:`POINT_FREE_SHORTCODES`); any other page on every data file.
+    :data:`POINT_FREE_SHORTCODES`); a part of the split points' index (generated
+    ``{{< lieux-accueil partie=… >}}``) on the files of the points it lists and the shape of the
+    index (its parts and their counts, shown in its navigation); any other page on every data file.
     """
 
     def __init__(self, site: Site, points: PointsByCommune) -> None:
@@ -121,6 +124,8 @@ class Dependencies:
         self.everything = _digest(repr(sorted(files.items())))
         territory = site.data.territory
         self.territory = repr((territory.source, territory.source_date)) if territory else ""
+        self.point_parts = site.indexes.points.by_path if site.indexes else {}
+        self.point_index_shape = repr([(part.path, part.label, len(part.items)) for part in self.point_parts.values()])
 
     def of(self, page: Page) -> str:
         if page.point is not None:
@@ -131,6 +136,10 @@ class Dependencies:
             return _digest(repr(("commune", self.core, shown)))
         if page.markdown is not None:
             body = page.markdown.body
+            part = _POINTS_PART.fullmatch(body) if page.markdown.source == "(siad)" else None
+            if part is not None and part[1] in self.point_parts:
+                listed = [(p.source, self.point_files.get(p.source)) for p in self.point_parts[part[1]].items]
+                return _digest(repr(("partie", body, self.core, self.point_index_shape, listed)))
             data = self.territory
             if "{{<" in body:
                 names = set(_SHORTCODE.findall(body))

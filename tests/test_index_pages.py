@@ -284,3 +284,39 @@ def test_split_pages_pass_axe_and_the_search_finds_pages_it_does_not_list(two_de
             assert link.get_attribute("href") == "../communes/ablain-saint-nazaire/"
         finally:
             context.close()
+
+
+def test_a_point_edit_renders_only_the_parts_that_list_it(tmp_path, monkeypatch):
+    """The parts of the split points' index depend on the files of the points they list and on the
+    index's shape: an edit renders one part again, a level change the shape; both equal a cold build."""
+    from conftest import tree_hashes
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_BUILD_EPOCH)
+    monkeypatch.setattr(index_pages, "COMMUNES_PER_PAGE", 12)
+    monkeypatch.setattr(index_pages, "POINTS_PER_PAGE", 6)
+    communes = [c for c in national.official_communes() if c.insee[:2] in ("59", "62")][::12]
+    project = _generate(tmp_path / "projet", communes, 60, monkeypatch)
+    out = tmp_path / "site"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    parts = sum(1 for p in (out / "lieux").rglob("index.html") if re.search(r"/(departement|niveau|page)-", p.as_posix()))
+    assert parts > 10
+
+    def rendered_after(edit) -> int:
+        edit()
+        result = run("build", "--source", project, "--out", out)
+        assert result.exit_code == 0, result.output
+        cold = tmp_path / "froid"
+        assert run("build", "--source", project, "--out", cold, "--clean").exit_code == 0
+        assert tree_hashes(out) == tree_hashes(cold)
+        return int(re.search(r"\((\d+) pages? rendues?", result.stdout)[1])
+
+    point = next(p for p in sorted((project / "data" / "lieux").glob("*.yml")) if re.search(r'^telephone: "', p.read_text(encoding="utf-8"), re.M))
+    text = point.read_text(encoding="utf-8")
+    phone = re.search(r'^telephone: "([^"]+)"', text, re.M)
+    changed = phone[1][:-1] + ("1" if phone[1][-1] != "1" else "2")
+    # Fewer pages than there are parts: before, every part was rendered again (32 pages here).
+    assert rendered_after(lambda: point.write_text(text.replace(phone[1], changed), encoding="utf-8")) < parts
+
+    level = re.search(r"^niveau: (\d)$", point.read_text(encoding="utf-8"), re.M)
+    other = "1" if level[1] != "1" else "2"
+    rendered_after(lambda: point.write_text(point.read_text(encoding="utf-8").replace(f"niveau: {level[1]}", f"niveau: {other}"), encoding="utf-8"))
