@@ -75,6 +75,15 @@ class Site:
         return [page for page in (self.page(url) for url in FOOTER_URLS) if page is not None]
 
     @cached_property
+    def open_data(self) -> list:
+        """The open-data files (:func:`siad.opendata.open_data_files`), made once per build: the
+        « Données ouvertes » page shows their sizes and the build writes them."""
+        from .opendata import open_data_files
+
+        territory = self.data.territory
+        return open_data_files(self.data, self.config.siren, territory.source_date if territory else None)
+
+    @cached_property
     def menu(self) -> list[Page]:
         """The menu's pages (computed once: the pages are planned once and not changed after)."""
         entries = [p for p in self.pages if p.menu is not None]

@@ -24,7 +24,7 @@ from .errors import Report
 from .fingerprint import Dependencies, common_key, page_fingerprint
 from .headers import HEADERS_FILE, headers_file
 from .model import UPDATES_URL, Page, Site
-from .opendata import OPEN_DATA_DIR, open_data_files
+from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
 from .render import Renderer
 from .search_index import SEARCH_INDEX, search_index
@@ -71,6 +71,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
                   if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
+    site.open_data  # made once here, before the workers fork: they inherit it
     results = _render(renderer, pages, todo, site.config.base_url, jobs, staging)
 
     output = SiteOutput(files={})
@@ -98,7 +99,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
     # the previous version of the pages rendered again (not worth reading when most pages were)
     before = cache.pages(list(fresh)) if len(fresh) * 2 < len(pages) else {}
     cache.update(fresh, {page.output for page in pages})
-    _add_other_files(site, theme, output)
+    _add_other_files(site, theme, output, set(reusable), live)
     output.outputs = hashlib.sha256("\n".join(sorted(output.files)).encode("utf-8")).hexdigest()
     _link_scope(output, reusable, before, fresh, cache.outputs())
     return output
@@ -115,15 +116,20 @@ def _link_scope(output: SiteOutput, reused: dict[str, CachedPage], before: dict[
     output.previous_links = {o: page.links for o, page in reused.items()}
 
 
-def _add_other_files(site: Site, theme: Theme, output: SiteOutput) -> None:
+def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[str], live: dict[str, str]) -> None:
+    """Everything but the pages. ``reused``: the pages taken from the cache; ``live``: the manifest of the site on disk."""
     out = output.files
     out[SEARCH_INDEX] = search_index(site.pages, out, output.facts)  # from the rendered pages
     for logical, asset in sorted(theme.assets.items()):
         out[asset.output] = asset.read()
     for page in site.pages:
         if page.point is not None and has_contacts(page.point):
-            out[f"{page.url}{vcard_name(page.point)}"] = vcard(page.point)
-    for item in open_data_files(site.data, site.config.siren, site.data.territory.source_date if site.data.territory else None):
+            name = f"{page.url}{vcard_name(page.point)}"
+            if page.output in reused and name in live:  # its page's inputs (siad, its file) did not change: nor did its card
+                out[name], output.digests[name] = None, live[name]
+            else:
+                out[name] = vcard(page.point)
+    for item in site.open_data:
         out[OPEN_DATA_DIR + item.name] = item.content
     if site.page(UPDATES_URL):
         out[FEED] = atom_feed(site)

@@ -18,7 +18,7 @@ from .figure_views import communes_table, departments_table, key_figures, table_
 from .french import of
 from .reference import department, department_code
 from .indicators import format_int
-from .opendata import OPEN_DATA_DIR, open_data_files
+from .opendata import OPEN_DATA_DIR
 from . import index_pages
 from .index_pages import Part, SplitIndex, part_view
 from .model import COMMUNES_URL, POINTS_URL, SITEMAP_URL, Site
@@ -292,7 +292,7 @@ class OpenDataLink:
 
 def _donnees(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     territory = site.data.territory
-    files = open_data_files(site.data, site.config.siren, territory.source_date if territory else None)
+    files = site.open_data
     links = [
         OpenDataLink(f.title, url(OPEN_DATA_DIR + f.name), f.name, f.media, f"{max(1, round(len(f.content) / 1024))} Ko", f.description)
         for f in files
