@@ -84,6 +84,13 @@ class Site:
         return open_data_files(self.data, self.config.siren, territory.source_date if territory else None)
 
     @cached_property
+    def updates(self) -> list:
+        """The dated changes of the « Dernières mises à jour » page and feed (:mod:`siad.updates`), made once per build."""
+        from .updates import dated_changes
+
+        return dated_changes(self)
+
+    @cached_property
     def menu(self) -> list[Page]:
         """The menu's pages (computed once: the pages are planned once and not changed after)."""
         entries = [p for p in self.pages if p.menu is not None]

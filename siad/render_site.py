@@ -71,7 +71,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
                   if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
-    site.open_data  # made once here, before the workers fork: they inherit it
+    site.open_data, site.updates  # made once here, before the workers fork: they inherit them
     results = _render(renderer, pages, todo, site.config.base_url, jobs, staging)
 
     output = SiteOutput(files={})

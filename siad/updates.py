@@ -46,7 +46,12 @@ class Update:
 
 
 def collect(site: Site) -> list[Update]:
-    """Every dated change, newest first (then by title, for a stable order)."""
+    """Every dated change, newest first (then by title, for a stable order); made once per site."""
+    return site.updates
+
+
+def dated_changes(site: Site) -> list[Update]:
+    """What :func:`collect` returns (:attr:`Site.updates` calls it once)."""
     data, found = site.data, []
     for point in data.points:
         for section, day, loc in point.updates:

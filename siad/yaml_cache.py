@@ -37,6 +37,11 @@ def using(store: Store | None):
         _STORE.reset(token)
 
 
+def store() -> Store | None:
+    """The store of the build in progress (:func:`using`), if any."""
+    return _STORE.get()
+
+
 def key(text: str, rel: str, line_offset: int) -> str | None:
     """The cache key of a parse, or None when no cache is in use."""
     if _STORE.get() is None:

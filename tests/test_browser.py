@@ -71,6 +71,9 @@ def _copy_default(root: Path) -> None:
     shutil.copy2(REPO_ROOT / "siad.yml", root / "siad.yml")
     shutil.copytree(REPO_ROOT / "data", root / "data")
     shutil.copytree(REPO_ROOT / "content", root / "content")
+    # A fork with its own theme (siad.yml « theme: ») is checked with it; here, themes/default is
+    # also siad's built-in theme, so copying it changes nothing.
+    shutil.copytree(REPO_ROOT / "themes", root / "themes")
 
 
 def _describe(project: str, root: Path) -> str:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from ..errors import Location, Report, relative_name
 from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
 from .documents import Documents, load_documents
-from .figures import CHIFFRES_DIR, Figures, load_figures
+from ..record_cache import remembered
+from .figures import BAILLEURS_FILE, CHIFFRES_DIR, Figures, load_figures
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
 from .territory import TERRITORY_SCHEMA, Territory, territory_from
@@ -68,9 +70,12 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     if levels:
         data.levels = levels_from(levels, report)
     data.documents = load_documents(root, base, report)
-    data.figures = load_figures(
-        root, report, data.communes, freshness.today if freshness else None, freshness.max_figure_years if freshness else 3,
-        freshness.accepted_old_figures if freshness else None,
+    today = freshness.today if freshness else None
+    max_years, accepted = (freshness.max_figure_years, freshness.accepted_old_figures) if freshness else (3, None)
+    communes_broken = any(d.location.path == "data/communes.yml" for d in report.errors)
+    data.figures = remembered(
+        "chiffres", (_digests(base, ["communes.yml", BAILLEURS_FILE], CHIFFRES_DIR), siren, communes_broken, today.year if today else None, max_years, accepted),
+        report, lambda r: load_figures(root, r, data.communes, today, max_years, accepted),
     )
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
@@ -83,13 +88,28 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
             if path.suffix == ".yaml":
                 _wrong_extension(root, path, report)
                 continue
-            point = point_from(root, path, report)
+            point = remembered("lieu", (path.name, _digest(path)), report, lambda r, path=path: point_from(root, path, r))
             if point is not None:
                 data.points.append(point)
     check_point_references(data, report)
     if freshness is not None:
         check_point_freshness(data.points, report, freshness.today, freshness.max_check_months)
     return data
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _digests(base: Path, names: list[str], folder: str) -> list[tuple[str, str | None]]:
+    """Name and SHA-256 of ``names`` under ``base`` and of every file of ``base/folder``: what a loader reads."""
+    found = [(name, _digest(base / name)) for name in names]
+    if (base / folder).is_dir():
+        found += [(p.relative_to(base).as_posix(), _digest(p)) for p in sorted((base / folder).rglob("*")) if p.is_file() or p.is_symlink()]
+    return found
 
 
 def _check_unknown_files(root: Path, base: Path, report: Report) -> None:

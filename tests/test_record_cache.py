@@ -1,0 +1,71 @@
+"""Validated records kept between builds (siad/record_cache.py): decoded exactly as loaded, with the
+same messages, and loaded again as soon as anything they were read from changes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import REPO_ROOT, run
+from siad import record_cache
+from siad.data import load_data
+from siad.errors import Report
+
+
+def test_every_default_record_decodes_to_what_was_loaded() -> None:
+    data = load_data(REPO_ROOT, Report(), "200071363")
+    assert len(data.points) == 15 and data.figures.communes
+    for value in [*data.points, data.figures]:
+        encoded = record_cache.encode(value)
+        decoded = record_cache.decode(encoded)
+        assert decoded == value
+        assert record_cache.encode(decoded) == encoded  # the fields left out of == too (locations)
+        assert type(decoded) is type(value)
+
+
+def test_values_it_cannot_rebuild_exactly_are_not_kept() -> None:
+    class Subclass(dict):
+        pass
+
+    for value in (Subclass(a=1), {1, 2}, object()):
+        try:
+            record_cache.encode(value)
+        except TypeError:
+            continue
+        raise AssertionError(f"{value!r} encoded")
+
+
+def _messages(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if re.match(r"\S+:\d+:\d+: ", line)]
+
+
+def test_a_second_build_reports_the_same_messages_from_the_kept_records(project: Path, tmp_path: Path, monkeypatch) -> None:
+    point = project / "data" / "lieux" / "evolea.yml"
+    point.write_text(point.read_text(encoding="utf-8") + "verifie_le: 2024-02-29\n", encoding="utf-8")  # a warning
+    figures = project / "data" / "chiffres" / "tableaux.yml"
+    out = tmp_path / "site"
+    first = run("build", "--source", project, "--out", out)
+    assert first.exit_code == 0
+    import siad.data
+
+    validated: list[str] = []
+    original = siad.data.point_from
+    monkeypatch.setattr(siad.data, "point_from", lambda root, path, report: validated.append(path.name) or original(root, path, report))
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase.\n")  # something else changes
+    second = run("build", "--source", project, "--out", out)
+    assert second.exit_code == 0
+    assert validated == []  # every point came from the cache
+    assert "la fiche « Evoléa » n'a pas été vérifiée depuis le 2024-02-29" in second.stderr
+    assert _messages(second) == _messages(first)
+    assert "chiffres de 2022 (SDES, RPLS 2022)" in second.stderr  # a known gap of the figures, kept with them
+
+    point.write_text(point.read_text(encoding="utf-8").replace("verifie_le: 2024-02-29", "verifie_le: 2024-03-01"), encoding="utf-8")
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    assert validated == ["evolea.yml"]  # the edited file only
+
+    # The figures change: they are read again (here, a new error at its place).
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("millesime: 2022", "millesime: 2099", 1), encoding="utf-8")
+    third = run("build", "--source", project, "--out", out)
+    assert third.exit_code == 1
+    assert re.search(r"data/chiffres/tableaux\.yml:\d+:\d+: erreur : le millésime 2099 est dans le futur", third.stderr)
