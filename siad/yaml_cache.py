@@ -37,6 +37,20 @@ def using(store: Store | None):
         _STORE.reset(token)
 
 
+_TREES: contextvars.ContextVar[bool] = contextvars.ContextVar("siad_yaml_trees", default=True)
+
+
+@contextmanager
+def without_trees():
+    """Parse without keeping the trees: for a loader whose validated result is kept instead
+    (:mod:`siad.record_cache`), storing both would only cost a cold build time."""
+    token = _TREES.set(False)
+    try:
+        yield
+    finally:
+        _TREES.reset(token)
+
+
 def store() -> Store | None:
     """The store of the build in progress (:func:`using`), if any."""
     return _STORE.get()
@@ -44,7 +58,7 @@ def store() -> Store | None:
 
 def key(text: str, rel: str, line_offset: int) -> str | None:
     """The cache key of a parse, or None when no cache is in use."""
-    if _STORE.get() is None:
+    if _STORE.get() is None or not _TREES.get():
         return None
     return hashlib.sha256(f"{rel}\0{line_offset}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -3,6 +3,7 @@ same messages, and loaded again as soon as anything they were read from changes.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,19 @@ def test_every_default_record_decodes_to_what_was_loaded() -> None:
         assert decoded == value
         assert record_cache.encode(decoded) == encoded  # the fields left out of == too (locations)
         assert type(decoded) is type(value)
+
+
+def test_a_record_shared_by_many_values_is_written_once_and_shared_again() -> None:
+    data = load_data(REPO_ROOT, Report(), "200071363")
+    communes = list(data.figures.communes.values())
+    assert len(communes) > 2 and communes[0].stock_set is communes[1].stock_set  # one set for every commune
+    encoded = record_cache.encode(data.figures)
+    text = json.dumps(encoded, ensure_ascii=False)
+    assert text.count('"$": "FigureSet"') < len(communes)  # not once per commune
+    decoded = record_cache.decode(json.loads(text))
+    again = list(decoded.communes.values())
+    assert again[0].stock_set is again[-1].stock_set and again[0].stock_set == communes[0].stock_set
+    assert decoded == data.figures
 
 
 def test_values_it_cannot_rebuild_exactly_are_not_kept() -> None:
