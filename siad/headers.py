@@ -11,10 +11,8 @@ something else writes its own ``content/_headers``, which replaces this one.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from .errors import Location, Report
-from .page_facts import PageFacts, Sink, feed
+from .page_facts import PageFacts, read_page
 
 HEADERS_FILE = "_headers"
 
@@ -53,77 +51,10 @@ def headers_file() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-# What the policy above blocks, as found in a rendered page: (tag, attribute) → the directive.
-_FETCHED = {("script", "src"): "script-src", ("img", "src"): "img-src", ("source", "src"): "img-src",
-            ("iframe", "src"): "default-src", ("audio", "src"): "default-src", ("video", "src"): "default-src",
-            ("object", "data"): "object-src", ("embed", "src"): "object-src", ("form", "action"): "form-action"}
-_FETCHED_LINKS = {"stylesheet": "style-src", "icon": "img-src", "preload": "default-src", "manifest": "default-src"}
-
-
-_WATCHED_TAGS = {"style", "script", "link"} | {tag for tag, _ in _FETCHED}
-_WATCHED_ATTRIBUTES = {"style", "href", "src", "action"}
-
-
-class PolicySink(Sink):
-    """Everything of one page that the strict policy would block, with its line."""
-
-    def __init__(self, base_url: str | None = None) -> None:
-        self.origin = _origin(base_url) if base_url else None
-        self.problems: list[tuple[int, str]] = []
-
-    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _WATCHED_TAGS:  # most tags: nothing the policy could block
-            for name, _ in attrs:
-                if name in _WATCHED_ATTRIBUTES or name.startswith("on"):
-                    break
-            else:
-                return
-        line = self.line
-        values = {name: value or "" for name, value in attrs}
-        if "style" in values:
-            self.problems.append((line, f"attribut style=\"…\" sur <{tag}> (style-src)"))
-        handlers = sorted(name for name in values if name.startswith("on"))
-        if handlers:
-            self.problems.append((line, f"gestionnaire d'événement {handlers[0]}=\"…\" sur <{tag}> (script-src)"))
-        if tag == "style":
-            self.problems.append((line, "élément <style> (style-src)"))
-        if tag == "script" and "src" not in values and values.get("type", "").strip().lower() != "application/ld+json":
-            self.problems.append((line, "script en ligne <script>…</script> (script-src)"))
-        directive = None
-        if tag == "link":
-            rels = values.get("rel", "").lower().split()
-            directive = next((_FETCHED_LINKS[rel] for rel in rels if rel in _FETCHED_LINKS), None)
-            attribute = "href"
-        else:
-            attribute = next((a for (t, a) in _FETCHED if t == tag and a in values), "")
-            directive = _FETCHED.get((tag, attribute))
-        url = values.get(attribute, "") if directive else ""
-        if url and _foreign(url, self.origin):
-            self.problems.append((line, f"« {url[:80]} » sur <{tag}> vient d'un autre site ({directive})"))
-        for name in ("href", "src", "action"):
-            if values.get(name, "").strip().lower().startswith("javascript:"):
-                self.problems.append((line, f"adresse « javascript: » sur <{tag}> (script-src)"))
-
-
-def _foreign(url: str, origin: str | None) -> bool:
-    """True when a fetched address is not the site itself: another origin, or a data:/blob: address."""
-    parts = urlsplit(url.strip())
-    if not parts.scheme and not parts.netloc:
-        return False
-    return origin is None or _origin(url) != origin
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-
-
 def policy_problems(html: str, base_url: str | None = None) -> list[tuple[int, str]]:
     """(line, description) of everything in ``html`` that :data:`CONTENT_SECURITY_POLICY` blocks;
     ``base_url``: the site's public address, whose own absolute addresses are allowed."""
-    sink = PolicySink(base_url)
-    feed(html, sink)
-    return sink.problems
+    return list(read_page(html, base_url).policy)
 
 
 def check_policy(files: dict[str, bytes | None], sources: dict[str, str], report: Report, base_url: str | None = None,

@@ -11,33 +11,10 @@ import posixpath
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, Report
-from .page_facts import PageFacts, Sink, feed
+from .page_facts import PageFacts, read_page
 
-_LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src", "audio": "src", "video": "src"}
-
-
-class LinkSink(Sink):
-    """The ids a page defines and the links it contains."""
-
-    def __init__(self) -> None:
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, int]] = []  # (url, line in the built file)
-
-    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if values.get("id"):
-            self.ids.add(values["id"])
-        if tag == "a" and values.get("name"):
-            self.ids.add(values["name"])
-        wanted = _LINK_ATTRIBUTES.get(tag)
-        if wanted and values.get(wanted) is not None:
-            self.links.append((values[wanted], self.line))
-
-
-def _parse(data: bytes) -> LinkSink:
-    sink = LinkSink()
-    feed(data.decode("utf-8", errors="replace"), sink)
-    return sink
+def _parse(data: bytes) -> PageFacts:
+    return read_page(data.decode("utf-8", errors="replace"))
 
 
 def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> str:

@@ -1,10 +1,14 @@
-"""What the build's checks need from each rendered page, read in one pass of the HTML parser.
+"""What the build's checks need from each rendered page, read in one pass.
 
-Three readers look at every rendered page: the link check (ids and links, :mod:`siad.linkcheck`),
+Three checks look at every rendered page: the link check (ids and links, :mod:`siad.linkcheck`),
 the security policy check (what the strict ``_headers`` would block, :mod:`siad.headers`) and the
-search index (the words of ``<main>``, :mod:`siad.search_index`). Parsing is most of their cost,
-so one :class:`html.parser.HTMLParser` feeds all three at once; the result is a small
-:class:`PageFacts`, plain data that the incremental cache stores as JSON.
+search index (the words of ``<main>``, :mod:`siad.search_index`). Reading is most of their cost, so
+one reader, :class:`_PageReader`, collects what the three need in a single pass over the tags; the
+result is a small :class:`PageFacts`, plain data that the incremental cache stores as JSON.
+
+The pass is a regular-expression tokenizer (:func:`_scan`) for the HTML siad writes; the standard
+library's :class:`html.parser.HTMLParser` can drive the same reader (:func:`feed_with_html_parser`),
+and the tests check that both give the same facts on every built page.
 """
 
 from __future__ import annotations
@@ -13,65 +17,249 @@ import re
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+# --- what each check looks for ----------------------------------------------------------------
+
+# Links: the attribute of each tag that points to another file.
+_LINK_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src", "source": "src",
+                    "iframe": "src", "audio": "src", "video": "src"}
+
+# Security policy: what the policy of siad.headers blocks, as found in a rendered page:
+# (tag, attribute) → the directive.
+_FETCHED = {("script", "src"): "script-src", ("img", "src"): "img-src", ("source", "src"): "img-src",
+            ("iframe", "src"): "default-src", ("audio", "src"): "default-src", ("video", "src"): "default-src",
+            ("object", "data"): "object-src", ("embed", "src"): "object-src", ("form", "action"): "form-action"}
+_FETCHED_LINKS = {"stylesheet": "style-src", "icon": "img-src", "preload": "default-src", "manifest": "default-src"}
+_WATCHED_TAGS = {"style", "script", "link"} | {tag for tag, _ in _FETCHED}
+_ADDRESSES = ("href", "src", "action")
+
+# Search: elements whose text is not part of the page's searchable words: code and data, the h1
+# (kept apart, as the title), the table of contents (the headings are indexed once, as headings),
+# controls, what only exists with JavaScript, and the « Informations à jour au … » line every page
+# ends with.
+_SKIPPED_TAGS = {"script", "style", "template", "noscript", "nav", "h1", "svg", "button", "select"}
+_SKIPPED_CLASSES = {"updated"}
+# Inline elements: no word boundary around them (« <abbr>PPGDID</abbr>, »). Not <span>: templates
+# put spans side by side as separate items (a place and a phone number).
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+           "s", "small", "strong", "sub", "sup", "time", "u", "var", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_SPACES = re.compile(r"\s+")
 
 
-class Sink:
-    """A reader of parser events; ``line`` is the current line of the page, set before each event."""
+def collapse(text: str) -> str:
+    """``text`` with each run of white space as one space, trimmed."""
+    return _SPACES.sub(" ", text).strip()
 
-    line = 1
 
-    def start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        pass
+def foreign(url: str, origin: str | None) -> bool:
+    """True when a fetched address is not the site itself: another origin, or a data:/blob: address."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme and not parts.netloc:
+        return False
+    return origin is None or origin_of(url) != origin
 
-    def startend(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    ids: frozenset[str]
+    links: tuple[tuple[str, int], ...]  # (url, line in the built file)
+    policy: tuple[tuple[int, str], ...]  # (line, what the strict policy would block)
+    entry: dict  # the page's search-index entry (see _PageReader.entry)
+
+    def to_json(self) -> dict:
+        return {"ids": sorted(self.ids), "links": [list(link) for link in self.links],
+                "policy": [list(problem) for problem in self.policy], "entry": self.entry}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PageFacts":
+        return cls(frozenset(data["ids"]), tuple((url, line) for url, line in data["links"]),
+                   tuple((line, text) for line, text in data["policy"]), data["entry"])
+
+
+def read_page(html: str, base_url: str | None = None, reader=None) -> PageFacts:
+    """The facts of one rendered page; ``base_url``: the site's public address (its own absolute
+    URLs are not foreign); ``reader``: :func:`feed_with_html_parser` to read it with HTMLParser."""
+    page = _PageReader(base_url)
+    (reader or _scan)(html, page)
+    return PageFacts(frozenset(page.ids), tuple(page.links), tuple(page.problems), page.entry())
+
+
+# --- the reader ---------------------------------------------------------------------------------
+
+class _PageReader:
+    """Receives the tags and text of one page, in order; ``line``: the current line, set before each
+    start tag. ``in_main``: the text outside ``<main>`` is not needed (the tokenizer skips it)."""
+
+    def __init__(self, base_url: str | None) -> None:
+        self.line = 1
+        self.origin = origin_of(base_url) if base_url else None
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+        self.problems: list[tuple[int, str]] = []
+        self.description = ""
+        self.title: list[str] = []
+        self.headings: list[str] = []
+        self.text: list[str] = []
+        self.search_form = False
+        self.in_main = 0  # depth of <main> elements we are in
+        self._skip = ""  # the skipped element we are in
+        self._skip_depth = 0  # and how many times it is open
+        self._h1 = False
+        self._heading: list[str] | None = None
+        self._heading_tag = ""
+
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if attrs:
+            self._links(tag, attrs)
+            self._policy(tag, attrs)
+        elif tag in _WATCHED_TAGS:
+            self._policy(tag, attrs)
+        if tag == "meta" and attrs.get("name") == "description":
+            self.description = collapse(attrs.get("content") or "")
+        if tag == "main":
+            self.in_main += 1
+        elif self.in_main:
+            self._text_start(tag, attrs)
+
+    def startend(self, tag: str, attrs: dict[str, str | None]) -> None:
         self.start(tag, attrs)
-        self.end(tag)
+        if tag not in _VOID:
+            self.end(tag)
+
+    def _links(self, tag: str, attrs: dict[str, str | None]) -> None:
+        value = attrs.get("id")
+        if value:
+            self.ids.add(value)
+        if tag == "a":
+            value = attrs.get("name")
+            if value:
+                self.ids.add(value)
+        wanted = _LINK_ATTRIBUTES.get(tag)
+        if wanted:
+            value = attrs.get(wanted)
+            if value is not None:
+                self.links.append((value, self.line))
+
+    def _policy(self, tag: str, attrs: dict[str, str | None]) -> None:
+        problems, line = self.problems, self.line
+        if "style" in attrs:
+            problems.append((line, f"attribut style=\"…\" sur <{tag}> (style-src)"))
+        handlers = [name for name in attrs if name.startswith("on")]
+        if handlers:
+            problems.append((line, f"gestionnaire d'événement {min(handlers)}=\"…\" sur <{tag}> (script-src)"))
+        if tag in _WATCHED_TAGS:
+            if tag == "style":
+                problems.append((line, "élément <style> (style-src)"))
+            if tag == "script" and "src" not in attrs and (attrs.get("type") or "").strip().lower() != "application/ld+json":
+                problems.append((line, "script en ligne <script>…</script> (script-src)"))
+            if tag == "link":
+                rels = (attrs.get("rel") or "").lower().split()
+                directive = next((_FETCHED_LINKS[rel] for rel in rels if rel in _FETCHED_LINKS), None)
+                attribute = "href"
+            else:
+                attribute = next((a for (t, a) in _FETCHED if t == tag and a in attrs), "")
+                directive = _FETCHED.get((tag, attribute))
+            url = (attrs.get(attribute) or "") if directive else ""
+            if url and foreign(url, self.origin):
+                problems.append((line, f"« {url[:80]} » sur <{tag}> vient d'un autre site ({directive})"))
+        for name in _ADDRESSES:
+            value = attrs.get(name)
+            if value and value.strip().lower().startswith("javascript:"):
+                problems.append((line, f"adresse « javascript: » sur <{tag}> (script-src)"))
+
+    def _text_start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag == "form" and attrs.get("role") == "search":
+            self.search_form = True
+        if self._skip:
+            if tag == self._skip:
+                self._skip_depth += 1
+            return
+        if tag == "h1":
+            self._h1 = True
+        if tag in _SKIPPED_TAGS or (attrs and ("hidden" in attrs or "data-enhancement" in attrs
+                                               or not _SKIPPED_CLASSES.isdisjoint((attrs.get("class") or "").split()))):
+            if tag not in _VOID:
+                self._skip, self._skip_depth = tag, 1
+            return
+        if tag == "h2" or tag == "h3":
+            self._heading, self._heading_tag = [], tag
+        if tag not in _INLINE:
+            self.text.append(" ")
 
     def end(self, tag: str) -> None:
-        pass
+        if tag == "main":
+            self.in_main = max(0, self.in_main - 1)
+            return
+        if not self.in_main:
+            return
+        if self._skip:
+            if tag == self._skip:
+                self._skip_depth -= 1
+                if self._skip_depth == 0:
+                    self._skip = ""
+                    self._h1 = False
+            return
+        if self._heading is not None and tag == self._heading_tag:
+            heading = collapse("".join(self._heading))
+            if heading:
+                self.headings.append(heading)
+            self._heading = None
+        if tag not in _INLINE:
+            self.text.append(" ")
 
     def data(self, data: str) -> None:
-        pass
+        if not self.in_main:
+            return
+        if self._skip:
+            if self._h1:
+                self.title.append(data)
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+        self.text.append(data)
 
+    def entry(self) -> dict:
+        """What the search index keeps of the page (``search_form``: the page is itself a search page)."""
+        text = collapse("".join(self.text))
+        if self.description and text.startswith(self.description):  # the lead paragraph repeats it
+            text = text[len(self.description):].lstrip()
+        return {"title": collapse("".join(self.title)), "description": self.description,
+                "headings": self.headings, "text": text, "search_form": self.search_form}
+
+
+# --- the two ways to read a page ----------------------------------------------------------------
 
 class _Tee(HTMLParser):
-    def __init__(self, sinks: list[Sink]) -> None:
+    def __init__(self, page: _PageReader) -> None:
         super().__init__(convert_charrefs=True)
-        self.sinks = sinks
-
-    def _at_line(self) -> None:
-        line = self.getpos()[0]
-        for sink in self.sinks:
-            sink.line = line
+        self.page = page
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._at_line()
-        for sink in self.sinks:
-            sink.start(tag, attrs)
+        self.page.line = self.getpos()[0]
+        self.page.start(tag, dict(attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._at_line()
-        for sink in self.sinks:
-            sink.startend(tag, attrs)
+        self.page.line = self.getpos()[0]
+        self.page.startend(tag, dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
-        for sink in self.sinks:
-            sink.end(tag)
+        self.page.end(tag)
 
     def handle_data(self, data: str) -> None:
-        for sink in self.sinks:
-            sink.data(data)
+        self.page.data(data)
 
 
-def feed(html: str, *sinks: Sink) -> None:
-    """Parse ``html`` once, sending every event to each of ``sinks``."""
-    _scan(html, list(sinks))
-
-
-def feed_with_html_parser(html: str, *sinks: Sink) -> None:
+def feed_with_html_parser(html: str, page: _PageReader) -> None:
     """The same events from the standard library's :class:`html.parser.HTMLParser` (the reference
-    :func:`feed` is tested against; several times slower)."""
-    parser = _Tee(list(sinks))
+    :func:`_scan` is tested against; several times slower)."""
+    parser = _Tee(page)
     parser.feed(html)
     parser.close()
 
@@ -86,94 +274,54 @@ _TOKEN = re.compile(
     r"|<(/?)([a-zA-Z][^\s/>]*)((?:[\s/]*[^\s/>\"'=][^\s/>\"'=]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)[\s/]*?(/?)>",
     re.S,
 )
-_ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>\"'=]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
+_ATTRIBUTE = re.compile(r"([^\s/>\"'=][^\s/>\"'=]*)(\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 _RAW_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
 
 
-def _attributes(text: str) -> list[tuple[str, str | None]]:
-    found = []
-    for match in _ATTRIBUTE.finditer(text):
-        name, double, single, bare = match.groups()
-        value = double if double is not None else single if single is not None else bare
-        found.append((name.lower(), unescape(value) if value is not None else None))
+def _attributes(text: str) -> dict[str, str | None]:
+    found = {}
+    for name, equals, double, single, bare in _ATTRIBUTE.findall(text):
+        value = (double or single or bare) if equals else None  # None: an attribute without « = »
+        found[name.lower()] = unescape(value) if value else value  # the last one wins, as in dict(HTMLParser's list)
     return found
 
 
-def _scan(html: str, sinks: list[Sink]) -> None:
-    # Bound methods, and only the sinks that do something with each kind of event: this loop runs
-    # for every tag of every page of the site.
-    starts = [sink.start for sink in sinks]
-    startends = [sink.startend for sink in sinks]
-    ends = [sink.end for sink in sinks if type(sink).end is not Sink.end]
-    datas = [sink.data for sink in sinks if type(sink).data is not Sink.data]
-    position, line, counted = 0, 1, 0
-    search, count = _TOKEN.search, html.count
+def _scan(html: str, page: _PageReader) -> None:
+    position, line, counted, size = 0, 1, 0, len(html)
+    count = html.count
+    start_tag, end_tag, data = page.start, page.end, page.data
+    tokens = _TOKEN.finditer(html)
     while True:
-        match = search(html, position)
-        start = match.start() if match else len(html)
-        if start > position and datas:
-            text = unescape(html[position:start])
-            for data in datas:
-                data(text)
+        match = next(tokens, None)
+        start, end = match.span() if match else (size, size)
+        if start > position and page.in_main:
+            data(unescape(html[position:start]))
         if match is None:
             return
-        position = match.end()
+        position = end
         closing, name, attributes, slash = match.groups()
         if name is None:  # a comment or a declaration
             continue
         tag = name.lower()
         if closing:
-            for end in ends:
-                end(tag)
+            end_tag(tag)
             continue
         line += count("\n", counted, start)
         counted = start
-        attrs = _attributes(attributes) if attributes else []
-        for sink in sinks:
-            sink.line = line
+        page.line = line
+        attrs = _attributes(attributes) if attributes else {}
         if slash:
-            for startend in startends:
-                startend(tag, attrs)
+            page.startend(tag, attrs)
             continue
-        for begin in starts:
-            begin(tag, attrs)
+        start_tag(tag, attrs)
         raw_end = _RAW_END.get(tag)
-        if raw_end is not None:
+        if raw_end is not None:  # its content is text, up to its end tag: the tokens go on from there
             end_match = raw_end.search(html, position)
-            stop = end_match.start() if end_match else len(html)
-            if stop > position:
-                for data in datas:
-                    data(html[position:stop])
+            stop = end_match.start() if end_match else size
+            if stop > position and page.in_main:
+                data(html[position:stop])
             if end_match is None:
                 return
             position = end_match.end()
-            for end in ends:
-                end(tag)
-
-
-@dataclass(frozen=True)
-class PageFacts:
-    ids: frozenset[str]
-    links: tuple[tuple[str, int], ...]  # (url, line in the built file)
-    policy: tuple[tuple[int, str], ...]  # (line, what the strict policy would block)
-    entry: dict  # the page's search-index entry (see search_index.page_entry)
-
-    def to_json(self) -> dict:
-        return {"ids": sorted(self.ids), "links": [list(link) for link in self.links],
-                "policy": [list(problem) for problem in self.policy], "entry": self.entry}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "PageFacts":
-        return cls(frozenset(data["ids"]), tuple((url, line) for url, line in data["links"]),
-                   tuple((line, text) for line, text in data["policy"]), data["entry"])
-
-
-def read_page(html: str, base_url: str | None = None, reader=feed) -> PageFacts:
-    """The facts of one rendered page; ``base_url``: the site's public address (its own absolute URLs are not foreign)."""
-    from .headers import PolicySink
-    from .linkcheck import LinkSink
-    from .search_index import MainTextSink
-
-    links, policy, text = LinkSink(), PolicySink(base_url), MainTextSink()
-    reader(html, links, policy, text)
-    return PageFacts(frozenset(links.ids), tuple(links.links), tuple(policy.problems), text.entry())
+            end_tag(tag)
+            tokens = _TOKEN.finditer(html, position)

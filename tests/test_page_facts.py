@@ -1,4 +1,4 @@
-"""The fast HTML reader of siad.page_facts gives what the standard library's HTMLParser gives: the
+"""The fast HTML tokenizer of siad.page_facts gives what the standard library's HTMLParser gives: the
 same ids, links with their lines, security-policy findings and search text, page by page."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ TRICKY = [
     "<main>\n<h2 id='a'>Un\ntitre</h2>\n\n<p>sur\nplusieurs\nlignes <a\nhref=\"x.html\">lien</a></p>\n</main>",
     '<!DOCTYPE html><html lang="fr"><body><main><svg aria-hidden="true"><rect width="1"/></svg><p>ok</p></main></body></html>',
     '<main><a href="javascript:alert(1)">x</a><iframe src="https://ailleurs.example/"></iframe><form action="https://x.example/"></form></main>',
+    '<main><p title="" class=updated>vide</p><img alt=\'\' src=x.png id=""><p data-x="a" data-x="b" id=i>deux fois</p></main>',
     '<main><nav aria-label="Parties"><a href="#b" aria-current="page">b</a></nav><p>t<span>u</span>v</p></main>',
 ]
 
