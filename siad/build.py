@@ -62,7 +62,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     theme = Theme(config, report)
     freshness = Freshness(build_date(), config.max_check_months, config.max_figure_years, config.accepted_old_figures)
     with yaml_cache.using(cache):
-        data = load_data(root, report, config.siren, freshness)
+        data = load_data(root, report, config.siren, freshness, jobs)
     contact = config.contact
     check_publication(
         config.publication, bool(contact and (contact.email or contact.phone)), config.base_url is not None,

@@ -16,12 +16,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 from typing import Callable, TypeVar
 
 from . import yaml_cache
 from .errors import Diagnostic, Location, Report
+from .processes import available_cores, can_fork
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 
 def _types() -> dict[str, type]:
@@ -115,27 +118,122 @@ def remembered(kind: str, key: object, report: Report, load: Callable[[Report], 
     store = yaml_cache.store()
     if store is None:
         return load(report)
-    from .fingerprint import code_digest
-
-    cache_key = f"{kind}:" + hashlib.sha256(repr((code_digest(), key)).encode("utf-8", "surrogatepass")).hexdigest()
-    known = store.yaml_get(cache_key)
+    cache_key = _cache_key(kind, key)
+    known = _recall(store.yaml_get(cache_key))
     if known is not None:
-        try:
-            document = json.loads(known)
-            value = decode(document["v"])
-            messages = [Diagnostic(Location(p, line, col), message, hint, severity) for p, line, col, message, hint, severity in document["d"]]
-        except (ValueError, KeyError, TypeError, IndexError):
-            pass  # damaged or from another shape of the classes: load again
-        else:
-            report.diagnostics.extend(messages)
-            return value
+        report.diagnostics.extend(known[1])
+        return known[0]
     start = len(report.diagnostics)
     with yaml_cache.without_trees():
         value = load(report)
-    new = report.diagnostics[start:]
-    try:
-        document = {"v": encode(value), "d": [[d.location.path, d.location.line, d.location.col, d.message, d.hint, d.severity] for d in new]}
-    except _NotKept:
-        return value
-    store.yaml_put(cache_key, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+    document = _document(value, report.diagnostics[start:])
+    if document is not None:
+        store.yaml_put(cache_key, document)
     return value
+
+
+class Batch:
+    """Many records of one kind (``remember_each``): those not remembered are loaded by forked
+    workers, while the caller goes on with something else; :meth:`results` waits for them."""
+
+    def __init__(self, kind: str, items: list[tuple[object, A]], load: Callable[[A, Report], T], jobs: int) -> None:
+        global _BATCH_LOAD
+        self.store = yaml_cache.store()
+        self.keys = [_cache_key(kind, key) if self.store is not None else None for key, _ in items]
+        self.done: dict[int, tuple] = {}  # index → (value, messages, document to store or None)
+        for i, cache_key in enumerate(self.keys):
+            known = _recall(self.store.yaml_get(cache_key)) if cache_key is not None else None
+            if known is not None:
+                self.done[i] = (known[0], known[1], None)
+        self.todo = [(i, arg) for i, (_, arg) in enumerate(items) if i not in self.done]
+        self.load, self.pool, self.pending = load, None, None
+        if jobs > 1 and len(self.todo) >= MIN_PARALLEL_RECORDS and can_fork():
+            size = max(8, len(self.todo) // (jobs * 4))
+            chunks = [self.todo[start:start + size] for start in range(0, len(self.todo), size)]
+            _BATCH_LOAD = (load, self.store is not None)
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)))
+            finally:
+                _BATCH_LOAD = None
+            self.pending = self.pool.map_async(_load_chunk, chunks)
+
+    def __enter__(self) -> "Batch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:  # results() not reached (an exception): stop the workers
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def results(self) -> list[tuple[T, list[Diagnostic]]]:
+        """Every record and the messages its load reported, in the order of the items."""
+        if self.pending is not None:
+            try:
+                for chunk in self.pending.get():
+                    self.done.update(chunk)
+            finally:
+                self.pool.close()
+                self.pool.join()
+                self.pool, self.pending = None, None
+        else:
+            self.done.update(_load_items(self.todo, self.load, self.store is not None))
+        results = []
+        for i, cache_key in enumerate(self.keys):
+            value, messages, document = self.done[i]
+            if document is not None and self.store is not None:
+                self.store.yaml_put(cache_key, document)
+            results.append((value, messages))
+        return results
+
+
+def remember_each(kind: str, items: list[tuple[object, A]], load: Callable[[A, Report], T], jobs: int = 0) -> Batch:
+    """:func:`remembered` for many items (``(key, argument of load)``), the loads spread over
+    ``jobs`` processes (default: every available core) when there are many."""
+    return Batch(kind, items, load, jobs or available_cores())
+
+
+MIN_PARALLEL_RECORDS = 200  # below this, starting workers costs more than it saves
+_BATCH_LOAD: tuple | None = None  # (load, keep): set while the workers fork, inherited by them
+
+
+def _load_chunk(chunk: list[tuple[int, object]]) -> list[tuple[int, tuple]]:
+    load, keep = _BATCH_LOAD
+    return _load_items(chunk, load, keep)
+
+
+def _load_items(items: list[tuple[int, object]], load: Callable, keep: bool) -> list[tuple[int, tuple]]:
+    loaded = []
+    for i, arg in items:
+        report = Report()
+        with yaml_cache.without_trees():
+            value = load(arg, report)
+        loaded.append((i, (value, report.diagnostics, _document(value, report.diagnostics) if keep else None)))
+    return loaded
+
+
+def _cache_key(kind: str, key: object) -> str:
+    from .fingerprint import code_digest
+
+    return f"{kind}:" + hashlib.sha256(repr((code_digest(), key)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _recall(known: str | None) -> tuple[object, list[Diagnostic]] | None:
+    """(value, messages) of a stored document; None when there is none or it cannot be read."""
+    if known is None:
+        return None
+    try:
+        document = json.loads(known)
+        value = decode(document["v"])
+        messages = [Diagnostic(Location(p, line, col), message, hint, severity) for p, line, col, message, hint, severity in document["d"]]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None  # damaged or from another shape of the classes: load again
+    return value, messages
+
+
+def _document(value: object, messages: list[Diagnostic]) -> str | None:
+    try:
+        document = {"v": encode(value), "d": [[d.location.path, d.location.line, d.location.col, d.message, d.hint, d.severity] for d in messages]}
+    except _NotKept:
+        return None
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from .headers import HEADERS_FILE, headers_file
 from .model import UPDATES_URL, Page, Site
 from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
+from .processes import available_cores, can_fork
 from .render import Renderer
 from .search_index import SEARCH_INDEX, search_index
 from .sitemap import sitemap_files
@@ -48,13 +47,6 @@ class SiteOutput:
     outputs: str = ""  # digest of the list of output files
     link_scope: set[str] | None = None  # the pages whose links need checking (None: all of them)
     previous_links: dict = field(default_factory=dict)  # the link check's messages of the other pages
-
-
-def available_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None,
@@ -176,7 +168,7 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
     _JOB = (renderer, pages, base_url, staging)
     results: dict[int, tuple] = {}
     try:
-        if _can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:
+        if can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:
             size = max(4, len(todo) // (jobs * 8))
             chunks = [todo[start:start + size] for start in range(0, len(todo), size)]
             with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
@@ -191,8 +183,3 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
         _JOB = None
         renderer.report = main_report
     return results
-
-
-def _can_fork() -> bool:
-    """Forking is safe only from a single-threaded process (not from ``siad serve``'s server)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1

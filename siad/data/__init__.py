@@ -16,7 +16,7 @@ from ..errors import Location, Report, relative_name
 from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
 from .documents import Documents, load_documents
-from ..record_cache import remembered
+from ..record_cache import remember_each, remembered
 from .figures import BAILLEURS_FILE, CHIFFRES_DIR, Figures, load_figures
 from .files import load_record
 from .levels import LEVELS_SCHEMA, Level, levels_from
@@ -52,14 +52,40 @@ class Freshness:
     accepted_old_figures: tuple[int, str] | None = None  # (vintage, reason): listed as a known gap
 
 
-def load_data(root: Path, report: Report, siren: str | None = None, freshness: Freshness | None = None) -> SiteData:
-    """Read every file under ``data/``; errors go to ``report``. ``siren``: the EPCI the communes belong to."""
+def load_data(root: Path, report: Report, siren: str | None = None, freshness: Freshness | None = None,
+              jobs: int | None = None) -> SiteData:
+    """Read every file under ``data/``; errors go to ``report``. ``siren``: the EPCI the communes belong to;
+    ``jobs``: processes that may read the reception points (default: one per available core)."""
     data = SiteData()
     base = root / DATA_DIR
     if not base.is_dir():
         report.error(Location(DATA_DIR), "le dossier data/ est introuvable", "créez-le (voir « siad new »)")
         return data
     _check_unknown_files(root, base, report)
+    # the reception points (10,000 files in a national project) are read by other processes while
+    # this one reads the rest; their messages come in the same place and order as if read here
+    point_files = _point_files(base / POINTS_DIR)
+    points = remember_each("lieu", [((path.name, _digest(path)), path) for path in point_files if path.suffix == ".yml"],
+                           lambda path, r: point_from(root, path, r), jobs or 0)
+    with points:
+        _load_files(root, base, report, siren, freshness, data)
+        loaded = iter(points.results())
+    for path in point_files:
+        if path.suffix == ".yaml":
+            _wrong_extension(root, path, report)
+            continue
+        point, messages = next(loaded)
+        report.diagnostics.extend(messages)
+        if point is not None:
+            data.points.append(point)
+    check_point_references(data, report)
+    if freshness is not None:
+        check_point_freshness(data.points, report, freshness.today, freshness.max_check_months)
+    return data
+
+
+def _load_files(root: Path, base: Path, report: Report, siren: str | None, freshness: Freshness | None, data: SiteData) -> None:
+    """Every data file but the reception points, into ``data``."""
     communes = load_record(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
     levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
     territory = load_record(root, base / "territoire.yml", TERRITORY_SCHEMA, report, required=False)
@@ -80,21 +106,12 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
-    points_dir = base / POINTS_DIR
-    if points_dir.is_dir():
-        for path in sorted(points_dir.iterdir()):
-            if path.name.startswith(".") or path.suffix not in (".yml", ".yaml"):
-                continue
-            if path.suffix == ".yaml":
-                _wrong_extension(root, path, report)
-                continue
-            point = remembered("lieu", (path.name, _digest(path)), report, lambda r, path=path: point_from(root, path, r))
-            if point is not None:
-                data.points.append(point)
-    check_point_references(data, report)
-    if freshness is not None:
-        check_point_freshness(data.points, report, freshness.today, freshness.max_check_months)
-    return data
+
+
+def _point_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.iterdir()) if not path.name.startswith(".") and path.suffix in (".yml", ".yaml")]
 
 
 def _digest(path: Path) -> str | None:

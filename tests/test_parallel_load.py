@@ -1,0 +1,82 @@
+"""Reception points read by several processes (siad/record_cache.py's remember_each, used by
+siad/data): the same points, the same messages in the same order as when one process reads them,
+and the records kept by the cache are the ones a sequential load keeps."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench import national  # noqa: E402
+from siad import record_cache  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def many_points(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("points") / "projet"
+    national.generate(project, communes=300, points=260, pages=1)
+    points = project / "data" / "lieux"
+    files = sorted(points.glob("*.yml"))
+    assert len(files) >= record_cache.MIN_PARALLEL_RECORDS
+    files[3].write_text(files[3].read_text(encoding="utf-8") + "couriel: faute@exemple.fr\n", encoding="utf-8")
+    files[100].write_text("nom: [pas fermé\n", encoding="utf-8")
+    files[150].write_text(files[150].read_text(encoding="utf-8").replace("niveau:", "niveau: 1\nniveau:", 1), encoding="utf-8")
+    (points / "copie.yaml").write_text(files[7].read_text(encoding="utf-8"), encoding="utf-8")
+    return project
+
+
+_COMPARE = """
+import json, sys
+from pathlib import Path
+from siad import record_cache
+from siad.data import load_data
+from siad.errors import Report
+
+forked = []
+original = record_cache.Batch.__init__
+def spy(self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    forked.append(self.pool is not None)
+record_cache.Batch.__init__ = spy
+loads = []
+for jobs in (1, 2):
+    report = Report()
+    data = load_data(Path(sys.argv[1]), report, None, None, jobs)
+    loads.append((repr(data.points), [[str(d.location), d.message, d.hint, d.severity] for d in report.diagnostics]))
+# the records the workers made are kept, and recalled by a later load without reading any file
+import siad.data
+from siad import yaml_cache
+from siad.cache import PageCache
+cache = PageCache(Path(sys.argv[2]))
+for jobs in (2, 1):
+    report = Report()
+    with yaml_cache.using(cache):
+        data = load_data(Path(sys.argv[1]), report, None, None, jobs)
+    cache.flush_yaml()
+    loads.append((repr(data.points), [[str(d.location), d.message, d.hint, d.severity] for d in report.diagnostics]))
+    siad.data.point_from = None  # the second load may not read a point
+print(json.dumps({"forked": forked, "same_points": all(load[0] == loads[0][0] for load in loads), "points": len(data.points),
+                  "messages": loads[0][1], "same_messages": all(load[1] == loads[0][1] for load in loads)}))
+"""
+
+
+def test_several_processes_read_the_same_points_and_messages(many_points: Path, tmp_path: Path) -> None:
+    # in a new process: the test run's own threads (a finished server's) would rightly forbid forking
+    done = subprocess.run([sys.executable, "-c", _COMPARE, str(many_points), str(tmp_path / "cache")], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["forked"] == [False, True, True, False]  # workers for the 2nd and 3rd loads; the last reads nothing
+    assert result["points"] >= 250 and result["same_points"]
+    assert result["same_messages"]
+    texts = [message for _, message, _, _ in result["messages"]]
+    assert any("couriel" in text for text in texts)  # an unknown key, with its did-you-mean
+    assert any("copie.yaml" in location for location, *_ in result["messages"])  # the wrong extension, in its place
+    assert sum("niveau" in text and "deux fois" in text for text in texts) == 1  # the duplicate key
