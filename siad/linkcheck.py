@@ -51,6 +51,9 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
     previous = previous or {}
     names = sorted(name for name in files if name.endswith(".html"))
     checked: dict[str, tuple[Diagnostic, ...]] = {}
+    # Where a path leads depends on the page's folder only until it climbs to the site root: « ../../x/ »
+    # from any page two folders deep is « x/ ». Those (most of siad's links) are resolved once.
+    resolved: dict[tuple[int | str, str], str] = {}
     for page in names:
         if only is not None and page in facts and page not in only and page in previous:
             report.diagnostics.extend(previous[page])
@@ -58,18 +61,29 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
         collected = facts.get(page) or _parse(files[page])
         page_report = Report()
         seen: set[str] = set()
+        depth = page.count("/")
+        climb = "../" * depth
         for url, line in collected.links:
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc or url in seen:
+            if url in seen:
                 continue
             seen.add(url)
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                continue
             path, fragment = unquote(parts.path), unquote(parts.fragment)
-            target = page if not path else _target(page, path, base_path, files)
-            where = Location(sources.get(page, page))
+            if not path:
+                target = page
+            elif path.startswith("/") or path.startswith(climb):
+                key = (-1 if path.startswith("/") else depth, path)
+                target = resolved.get(key)
+                if target is None:
+                    target = resolved[key] = _target(page, path, base_path, files)
+            else:
+                target = _target(page, path, base_path, files)
             if target not in files:
-                page_report.warning(where, f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
+                page_report.warning(Location(sources.get(page, page)), f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
             elif fragment and target.endswith(".html") and fragment not in _ids(target, facts, files):
-                page_report.warning(where, f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
+                page_report.warning(Location(sources.get(page, page)), f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
         checked[page] = tuple(page_report.diagnostics)
         report.diagnostics.extend(page_report.diagnostics)
     return checked

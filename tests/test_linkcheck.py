@@ -31,6 +31,20 @@ def test_resolving_links_pass_and_each_kind_of_break_is_reported():
     assert any("« ../../hors-site.png »" in m for m in messages) and any("« ../style.css »" in m for m in messages)
 
 
+def test_the_same_link_resolves_from_each_page_s_own_folder():
+    # « ../../x/ » from two folders deep is the same file from every such page (resolved once);
+    # « ../x/ » is not, and neither is a link that climbs above the site
+    shared = '<a href="../../lieux/a/">a</a><a href="../voisin/">v</a><a href="../../../dehors/">d</a>'
+    files = {"communes/un/index.html": shared, "communes/voisin/index.html": "", "lieux/a/index.html": "",
+             "points/deux/index.html": shared, "index.html": ""}
+    messages = _check(files)
+    assert sorted(m.split(" (ligne")[0] + m.split(")")[1] for m in messages) == [
+        "lien cassé dans la page communes/un/index.html : « ../../../dehors/ » ne mène à aucun fichier du site",
+        "lien cassé dans la page points/deux/index.html : « ../../../dehors/ » ne mène à aucun fichier du site",
+        "lien cassé dans la page points/deux/index.html : « ../voisin/ » ne mène à aucun fichier du site",
+    ]
+
+
 def test_root_relative_links_of_the_404_page_use_the_base_path():
     files = {"404.html": '<a href="/siad/">accueil</a><a href="/siad/lieux/">lieux</a><a href="/siad/perdu/">x</a>', "index.html": "", "lieux/index.html": ""}
     messages = _check(files, "/siad/")
