@@ -84,12 +84,18 @@ def state_dir(out: Path) -> Path:
 
 def read_manifest(folder: Path) -> dict[str, str] | None:
     """Output path → SHA-256 of every file of a site siad wrote in ``folder``; None if it has no valid manifest."""
+    entries = _manifest_entries(folder)
+    return {path: entry[0] for path, entry in entries.items()} if entries is not None else None
+
+
+def _manifest_entries(folder: Path) -> dict[str, tuple[str, int]] | None:
+    """Output path → (SHA-256, size) of every file of the manifest in ``folder``."""
     try:
         document = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = document["fichiers"]
         if document.get("version_siad") != __version__ or not isinstance(files, dict):
             return None
-        return {path: entry["sha256"] for path, entry in files.items()}
+        return {path: (entry["sha256"], entry["octets"]) for path, entry in files.items()}
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -97,10 +103,16 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
 def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int], sources: str | None = None) -> bytes:
     """The manifest: JSON with one line per file (readable in a diff, and written by the C encoder:
     a national site has 60 000 files); ``sources``: the SHA-256 of the project's files it was built from."""
-    lines = [f"{json.dumps(path, ensure_ascii=False)}: {json.dumps({'octets': sizes[path], 'sha256': digests[path]}, sort_keys=True)}"
+    lines = [f'{json.dumps(path, ensure_ascii=False)}: {{"octets": {int(sizes[path])}, "sha256": "{_hex(digests[path])}"}}'
              for path in sorted(files)]
     head = json.dumps({"generateur": "siad", "sources_sha256": sources, "version_siad": __version__}, ensure_ascii=False, sort_keys=True)[:-1]
     return (head + ', "fichiers": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
+
+
+def _hex(digest: str) -> str:
+    if len(digest) != 64 or not digest.isalnum() or not digest.isascii():
+        raise ValueError(f"empreinte SHA-256 invalide : {digest!r}")
+    return digest
 
 
 @contextmanager
@@ -137,13 +149,20 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     digests = dict(digests or {})
+    entries = _manifest_entries(out) if (out / MARKER).is_file() else None
+    live = {path: entry[0] for path, entry in entries.items()} if entries is not None else None
+    sizes = {}
     for path, data in files.items():
-        safe_relative(path)
-        if data is not None and path not in digests:
-            digests[path] = hashlib.sha256(data).hexdigest()
-    live = read_manifest(out) if (out / MARKER).is_file() else None
-    sizes = {path: len(data) if data is not None else ((staging if path in staged else out) / path).stat().st_size
-             for path, data in files.items()}
+        if data is not None:
+            safe_relative(path)
+            sizes[path] = len(data)
+            if path not in digests:
+                digests[path] = hashlib.sha256(data).hexdigest()
+        elif path not in staged and entries is not None and path in entries and entries[path][0] == digests.get(path):
+            sizes[path] = entries[path][1]  # the live file, already checked when it was written
+        else:
+            safe_relative(path)
+            sizes[path] = ((staging if path in staged else out) / path).stat().st_size
     manifest = manifest_bytes(files, digests, sizes, sources)
     if staging is None:
         _remove_stale_temporaries(out)
