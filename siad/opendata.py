@@ -41,7 +41,7 @@ def _date(point: Point, fallback: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _structure(point: Point, prefix: str, fallback: dt.date | None) -> dict:
+def _structure(point: Point, prefix: str, fallback: dt.date | None, hours: str | None) -> dict:
     record = {
         "source": SOURCE_ID,
         "id": f"{prefix}--{point.slug}",
@@ -55,14 +55,14 @@ def _structure(point: Point, prefix: str, fallback: dt.date | None) -> dict:
         "telephone": point.phones[0].uri if point.phones else None,
         "courriel": point.email,
         "site_web": point.website,
-        "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
+        "horaires_accueil": hours,
         "accessibilite_lieu": point.acceslibre,
         "siad_niveau": point.level,
     }
     return {key: value for key, value in record.items() if value is not None}
 
 
-def _service(point: Point, prefix: str, territory_code: str | None, fallback: dt.date | None, level_name: str | None) -> dict:
+def _service(point: Point, prefix: str, territory_code: str | None, fallback: dt.date | None, level_name: str | None, hours: str | None) -> dict:
     zone = list(point.served_communes) or ([territory_code] if territory_code else None)
     record = {
         "source": SOURCE_ID,
@@ -82,7 +82,7 @@ def _service(point: Point, prefix: str, territory_code: str | None, fallback: dt
         "adresse": point.address,
         "telephone": point.phones[0].uri if point.phones else None,
         "courriel": point.email,
-        "horaires_accueil": to_osm(point.hours) if point.hours and point.hours.has_hours else None,
+        "horaires_accueil": hours,
         "siad_niveau": point.level,
     }
     return {key: value for key, value in record.items() if value is not None}
@@ -120,16 +120,17 @@ def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None)
     prefix = siren or "siad"
     points = sorted(data.points, key=lambda p: (p.level, p.slug))
     levels = {n: level.name for n, level in data.levels.items()}
+    hours = {p.slug: to_osm(p.hours) if p.hours and p.hours.has_hours else None for p in points}  # in three files: made once
     files = [
         OpenDataFile("lieux-accueil-structures.json", "Lieux d'accueil (structures)", "Schéma data·inclusion v1, une structure par lieu ; champ supplémentaire « siad_niveau ».", "JSON",
-                     _json([_structure(p, prefix, fallback) for p in points])),
+                     _json([_structure(p, prefix, fallback, hours[p.slug]) for p in points])),
         OpenDataFile("lieux-accueil-services.json", "Lieux d'accueil (services)", "Schéma data·inclusion v1, le service d'accueil des demandeurs de chaque lieu.", "JSON",
-                     _json([_service(p, prefix, siren, fallback, levels.get(p.level)) for p in points])),
+                     _json([_service(p, prefix, siren, fallback, levels.get(p.level), hours[p.slug]) for p in points])),
         OpenDataFile("lieux-accueil.csv", "Lieux d'accueil (tableur)", "Une ligne par lieu ; séparateur « ; » ; horaires au format OpenStreetMap.", "CSV",
                      _csv(["id", "nom", "niveau", "organisation", "adresse", "complement_adresse", "code_postal", "commune", "code_insee", "telephone", "courriel", "site_web", "horaires_osm", "communes_desservies"],
                           [[p.slug, p.name, p.level, p.organisation, p.address, p.address_extra, p.postal_code, p.commune, p.insee,
                             " ; ".join(ph.display for ph in p.phones) or None, p.email, p.website,
-                            to_osm(p.hours) if p.hours and p.hours.has_hours else None, " ".join(p.served_communes) or None] for p in points])),
+                            hours[p.slug], " ".join(p.served_communes) or None] for p in points])),
     ]
     if data.communes:
         total = data.figures.stock_total()
