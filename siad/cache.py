@@ -44,6 +44,8 @@ class PageCache:
         self._meta: dict[str, str] = {}
         self._yaml_new: dict[str, str] = {}
         self._yaml_used: set[str] = set()
+        self._records: dict[str, tuple] = {}
+        self._records_used: set[str] = set()
         if self.path is not None:
             self._open()
 
@@ -222,8 +224,25 @@ class PageCache:
             self._yaml_used.add(key)
             self._yaml_new[key] = value
 
+    # Validated records (siad.record_cache), as values: kept in memory while this cache is open —
+    # ``siad serve`` keeps it between rebuilds, which then do not decode 10,000 points again.
+
+    def record_get(self, key: str) -> tuple | None:
+        """(value, messages) of a record this cache holds in memory."""
+        found = self._records.get(key)
+        if found is not None:
+            self._records_used.add(key)
+            self._yaml_used.add(key)  # its stored form stays in the database too
+        return found
+
+    def record_put(self, key: str, value: object, messages) -> None:
+        self._records[key] = (value, tuple(messages))
+        self._records_used.add(key)
+
     def flush_yaml(self) -> None:
         """Store the files parsed by this build and forget those it did not read (older versions)."""
+        self._records = {key: self._records[key] for key in self._records_used if key in self._records}
+        self._records_used = set()
         if self._db is None or not self._yaml_used:
             return
         try:

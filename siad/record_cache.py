@@ -28,6 +28,7 @@ A = TypeVar("A")
 
 
 def _types() -> dict[str, type]:
+    from .data.communes import Commune
     from .data.figures import AreaFigures, Bailleur, BailleurStock, Figures
     from .data.points import Point
     from .data.tables import FigureSet, FigureTable, Percentage, TableRow
@@ -35,7 +36,7 @@ def _types() -> dict[str, type]:
     from .schema import PhoneNumber
 
     kinds = (Point, Schedule, Slot, MonthlyException, PhoneNumber, Location, Figures, AreaFigures, FigureSet,
-             FigureTable, TableRow, Percentage, Bailleur, BailleurStock)
+             FigureTable, TableRow, Percentage, Bailleur, BailleurStock, Commune)
     return {kind.__name__: kind for kind in kinds}
 
 
@@ -119,16 +120,15 @@ def remembered(kind: str, key: object, report: Report, load: Callable[[Report], 
     if store is None:
         return load(report)
     cache_key = _cache_key(kind, key)
-    known = _recall(store.yaml_get(cache_key))
+    known = _known(store, cache_key)
     if known is not None:
         report.diagnostics.extend(known[1])
         return known[0]
     start = len(report.diagnostics)
     with yaml_cache.without_trees():
         value = load(report)
-    document = _document(value, report.diagnostics[start:])
-    if document is not None:
-        store.yaml_put(cache_key, document)
+    messages = report.diagnostics[start:]
+    _keep(store, cache_key, value, messages, _document(value, messages))
     return value
 
 
@@ -142,7 +142,7 @@ class Batch:
         self.keys = [_cache_key(kind, key) if self.store is not None else None for key, _ in items]
         self.done: dict[int, tuple] = {}  # index → (value, messages, document to store or None)
         for i, cache_key in enumerate(self.keys):
-            known = _recall(self.store.yaml_get(cache_key)) if cache_key is not None else None
+            known = _known(self.store, cache_key) if cache_key is not None else None
             if known is not None:
                 self.done[i] = (known[0], known[1], None)
         self.todo = [(i, arg) for i, (_, arg) in enumerate(items) if i not in self.done]
@@ -182,7 +182,7 @@ class Batch:
         for i, cache_key in enumerate(self.keys):
             value, messages, document = self.done[i]
             if document is not None and self.store is not None:
-                self.store.yaml_put(cache_key, document)
+                _keep(self.store, cache_key, value, messages, document)
             results.append((value, messages))
         return results
 
@@ -216,6 +216,26 @@ def _cache_key(kind: str, key: object) -> str:
     from .fingerprint import code_digest
 
     return f"{kind}:" + hashlib.sha256(repr((code_digest(), key)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _known(store, cache_key: str) -> tuple | None:
+    """(value, messages) kept under ``cache_key``: in the store's memory (a long-running ``siad serve``),
+    else decoded from its stored form."""
+    in_memory = getattr(store, "record_get", None)
+    found = in_memory(cache_key) if in_memory is not None else None
+    if found is None:
+        found = _recall(store.yaml_get(cache_key))
+        if found is not None and in_memory is not None:
+            store.record_put(cache_key, *found)
+    return found
+
+
+def _keep(store, cache_key: str, value: object, messages, document: str | None) -> None:
+    if document is None:
+        return  # a value the cache cannot rebuild exactly: not kept at all
+    store.yaml_put(cache_key, document)
+    if getattr(store, "record_put", None) is not None:
+        store.record_put(cache_key, value, messages)
 
 
 def _recall(known: str | None) -> tuple[object, list[Diagnostic]] | None:

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO_ROOT, run
 from siad import record_cache
 from siad.data import load_data
@@ -16,7 +18,7 @@ from siad.errors import Report
 def test_every_default_record_decodes_to_what_was_loaded() -> None:
     data = load_data(REPO_ROOT, Report(), "200071363")
     assert len(data.points) == 15 and data.figures.communes
-    for value in [*data.points, data.figures]:
+    for value in [*data.points, data.figures, data.communes]:
         encoded = record_cache.encode(value)
         decoded = record_cache.decode(encoded)
         assert decoded == value
@@ -83,3 +85,30 @@ def test_a_second_build_reports_the_same_messages_from_the_kept_records(project:
     third = run("build", "--source", project, "--out", out)
     assert third.exit_code == 1
     assert re.search(r"data/chiffres/tableaux\.yml:\d+:\d+: erreur : le millésime 2099 est dans le futur", third.stderr)
+
+
+def test_a_cache_kept_open_gives_the_same_records_again_without_decoding(project: Path, tmp_path: Path, monkeypatch) -> None:
+    # siad serve keeps its cache open between rebuilds: the records it validated or decoded stay in memory
+    from siad import yaml_cache
+    from siad.cache import PageCache
+
+    cache = PageCache(tmp_path / "cache")
+    try:
+        with yaml_cache.using(cache):
+            first = load_data(project, Report(), "200071363")
+        cache.flush_yaml()
+        point = project / "data" / "lieux" / "evolea.yml"
+        point.write_text(point.read_text(encoding="utf-8").replace("\nnom: \"", "\nnom: \"Nouvel ", 1), encoding="utf-8")
+        monkeypatch.setattr(record_cache, "decode", lambda data: pytest.fail("a kept record was decoded again"))
+        report = Report()
+        with yaml_cache.using(cache):
+            second = load_data(project, report, "200071363")
+        cache.flush_yaml()
+    finally:
+        cache.close()
+    assert second.figures is first.figures
+    by_slug = {p.slug: p for p in first.points}
+    changed = [p for p in second.points if p is not by_slug[p.slug]]
+    assert [p.slug for p in changed] == ["evolea"] and changed[0].name.startswith("Nouvel ")
+    assert second.communes is first.communes
+    assert len(cache._records) == len(second.points) + 2  # points, figures, communes: the old version of the changed point is forgotten

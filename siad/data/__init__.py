@@ -86,13 +86,12 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
 
 def _load_files(root: Path, base: Path, report: Report, siren: str | None, freshness: Freshness | None, data: SiteData) -> None:
     """Every data file but the reception points, into ``data``."""
-    communes = load_record(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
+    # 35,000 communes in a national project, each checked against the official list: kept once validated
+    data.communes = remembered("communes", (_digest(base / "communes.yml"), siren), report, lambda r: _communes(root, base, r, siren))
     levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
     territory = load_record(root, base / "territoire.yml", TERRITORY_SCHEMA, report, required=False)
     if territory:
         data.territory = territory_from(territory)
-    if communes:
-        data.communes = communes_from(communes, report, siren)
     if levels:
         data.levels = levels_from(levels, report)
     data.documents = load_documents(root, base, report)
@@ -106,6 +105,11 @@ def _load_files(root: Path, base: Path, report: Report, siren: str | None, fresh
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
+
+
+def _communes(root: Path, base: Path, report: Report, siren: str | None) -> dict[str, Commune]:
+    record = load_record(root, base / "communes.yml", COMMUNES_SCHEMA, report, required=True)
+    return communes_from(record, report, siren) if record else {}
 
 
 def _point_files(folder: Path) -> list[Path]:
