@@ -24,7 +24,7 @@ from .publication import check_publication
 from .render_site import render_site
 from .symlinks import check_symlinks
 from .theme import Theme
-from .updates import check_dates as check_update_dates, collect as collect_updates
+from .updates import check_dates as check_update_dates
 from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, new_staging, output_lock, read_manifest, state_dir, write_site
 
 
@@ -72,7 +72,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
         sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
-    check_update_dates(collect_updates(site), freshness.today, report)
+    check_update_dates(site.updates, freshness.today, report)
     _stop_on_errors(report, strict)
     rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs, staging)
     files = rendered.files

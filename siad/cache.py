@@ -241,8 +241,9 @@ class PageCache:
 
     def flush_yaml(self) -> None:
         """Store the files parsed by this build and forget those it did not read (older versions)."""
-        self._records = {key: self._records[key] for key in self._records_used if key in self._records}
-        self._records_used = set()
+        if self._records_used:  # a build that read no data (nothing changed) keeps them all
+            self._records = {key: self._records[key] for key in self._records_used if key in self._records}
+            self._records_used = set()
         if self._db is None or not self._yaml_used:
             return
         try:

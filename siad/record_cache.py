@@ -6,8 +6,10 @@ reception-point files and a 35,000-row figures CSV on every build.
 everything the loader reads (the files' SHA-256, the year…), in the build's cache
 (:mod:`siad.yaml_cache`'s store). A later build with the same key decodes them instead of
 validating again and reports the same messages. Values are JSON, never pickle: only the dataclasses
-of :data:`_TYPES` are rebuilt, and anything else (a dict or list subclass, an unknown object) is
-simply not kept. Without a cache (``siad check``, tests), the loader just runs.
+of :func:`_types` are rebuilt, and anything else (a dict or list subclass, an unknown object) is
+simply not kept. While the cache stays open (``siad serve``), the values also stay in its memory.
+:func:`remember_each` does the same for many records, those not kept being loaded by forked workers.
+Without a cache (``siad check``, tests), the loader just runs.
 """
 
 from __future__ import annotations

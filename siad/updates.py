@@ -45,13 +45,9 @@ class Update:
     loc: Location = field(compare=False)
 
 
-def collect(site: Site) -> list[Update]:
-    """Every dated change, newest first (then by title, for a stable order); made once per site."""
-    return site.updates
-
-
 def dated_changes(site: Site) -> list[Update]:
-    """What :func:`collect` returns (:attr:`Site.updates` calls it once)."""
+    """Every dated change, newest first (then by title, for a stable order): made once per build, as
+    :attr:`Site.updates`."""
     data, found = site.data, []
     for point in data.points:
         for section, day, loc in point.updates:
@@ -109,7 +105,7 @@ class UpdateView:
 
 def page_context(site: Site, url) -> dict:
     """What the « mises-a-jour » shortcode shows."""
-    updates = collect(site)
+    updates = site.updates
     return {
         "updates": [UpdateView(u.date.isoformat(), french_date(u.date), u.title, url(u.url)) for u in updates[:PAGE_ENTRIES]],
         "total": len(updates),
@@ -122,7 +118,7 @@ def atom_feed(site: Site) -> bytes:
     """The Atom feed: ids are stable (uuid5 of the territory and the change), links absolute when the
     site's address is known, relative to the feed otherwise (RFC 4287 allows both)."""
     config = site.config
-    updates = collect(site)[:FEED_ENTRIES]
+    updates = site.updates[:FEED_ENTRIES]
     base = config.base_url
 
     def href(url: str) -> str:

@@ -173,6 +173,21 @@ def test_a_cache_that_lies_is_not_believed(project: Path, tmp_path: Path) -> Non
     assert tree_hashes(out) == _cold(project, tmp_path)
 
 
+def test_a_manifest_edited_by_hand_is_not_trusted(project: Path, tmp_path: Path) -> None:
+    """A live manifest whose digests or sizes are not what siad writes: the site is rebuilt whole, no traceback."""
+    out = tmp_path / "sortie"
+    pages, _ = _build(project, out)
+    manifest = out / ".siad" / "manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    first = re.search(r'"octets": (\d+), "sha256": "([0-9a-f]{64})"', text)
+    manifest.write_text(text.replace(first.group(0), f'"octets": "beaucoup", "sha256": "{first.group(2)}"', 1), encoding="utf-8")
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(out) == _cold(project, tmp_path)
+
+
 def test_any_number_of_workers_gives_the_same_site_and_messages(project: Path, tmp_path: Path) -> None:
     (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nVoir [la page perdue](#perdue) et [l'autre](#autre).\n")
     (project / "content" / "cotation.md").open("a", encoding="utf-8").write("\nVoir [une ancre](#nulle-part).\n")
