@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import time
@@ -72,17 +73,21 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
         sources, static = load_content(root, report)
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
-    check_update_dates(site.updates, freshness.today, report)
-    _stop_on_errors(report, strict)
-    rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs, staging)
-    files = rendered.files
-    if not report.has_errors:
-        origins = {page.output: page.source for page in site.pages}
-        links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links)
-        if cache is not None:
-            cache.update_links(links, rendered.outputs)
-        check_policy(files, origins, report, config.base_url, rendered.facts)
-    _stop_on_errors(report, strict, final=True)
+    gc.freeze()  # the model lives as long as the build: the collector need not walk its millions of objects again
+    try:
+        check_update_dates(site.updates, freshness.today, report)
+        _stop_on_errors(report, strict)
+        rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs, staging)
+        files = rendered.files
+        if not report.has_errors:
+            origins = {page.output: page.source for page in site.pages}
+            links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links)
+            if cache is not None:
+                cache.update_links(links, rendered.outputs)
+            check_policy(files, origins, report, config.base_url, rendered.facts)
+        _stop_on_errors(report, strict, final=True)
+    finally:
+        gc.unfreeze()  # siad serve builds again in this process: what this build leaves must be collectable
     return BuildResult(report, files, time.perf_counter() - started, rendered.digests, rendered.rendered, rendered.reused, staged=rendered.staged)
 
 

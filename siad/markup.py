@@ -241,9 +241,15 @@ def render_markdown(
     if glossary is not None:  # after the links are rewritten: its own links are final
         glossary.md = md
         md.treeprocessors.register(glossary, "siad-glossary", 0.5)
-    elif "siad-glossary" in md.treeprocessors:
-        md.treeprocessors.deregister("siad-glossary")
-    # The author's HTML through the allowlist; the shortcodes' HTML (siad's own) only after it.
-    html = blocks.restore(sanitise(md.convert(body), source, body, first_line, report)).strip()
-    toc = [{**token, "name": _FrenchSpacing._spaces(token["name"])} for token in getattr(md, "toc_tokens", [])]
+    try:
+        # The author's HTML through the allowlist; the shortcodes' HTML (siad's own) only after it.
+        html = blocks.restore(sanitise(md.convert(body), source, body, first_line, report)).strip()
+        toc = [{**token, "name": _FrenchSpacing._spaces(token["name"])} for token in getattr(md, "toc_tokens", [])]
+    finally:
+        # The converter outlives the build: it must not keep the page's processors, which hold the
+        # whole site (the renderer) — siad serve would keep two sites in memory, a build would free
+        # none of it before exiting.
+        md.preprocessors.deregister("siad-shortcodes", strict=False)
+        for name in ("siad-links", "siad-glossary"):
+            md.treeprocessors.deregister(name, strict=False)
     return RenderedMarkdown(html=html, toc=toc)

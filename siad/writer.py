@@ -19,6 +19,7 @@ import hashlib
 import ctypes.util
 import json
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -88,8 +89,27 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
     return {path: entry[0] for path, entry in entries.items()} if entries is not None else None
 
 
+_READ: dict[Path, tuple[tuple[int, int, int], dict[str, tuple[str, int]] | None]] = {}  # the last manifest read in each folder
+
+
 def _manifest_entries(folder: Path) -> dict[str, tuple[str, int]] | None:
-    """Output path → (SHA-256, size) of every file of the manifest in ``folder``."""
+    """Output path → (SHA-256, size) of every file of the manifest in ``folder`` (do not modify the
+    result: a manifest is read once while its file stays the same — a build asks several times)."""
+    try:
+        stat = (folder / MANIFEST).stat()
+    except OSError:
+        return None
+    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    known = _READ.get(folder)
+    if known is not None and known[0] == key:
+        return known[1]
+    entries = _parse_manifest(folder)
+    _READ.clear()  # one folder at a time is enough, and a national manifest is large
+    _READ[folder] = (key, entries)
+    return entries
+
+
+def _parse_manifest(folder: Path) -> dict[str, tuple[str, int]] | None:
     try:
         document = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = document["fichiers"]
@@ -103,8 +123,11 @@ def _manifest_entries(folder: Path) -> dict[str, tuple[str, int]] | None:
     return entries
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha256(digest: object) -> bool:
-    return isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    return isinstance(digest, str) and _SHA256.fullmatch(digest) is not None
 
 
 def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int], sources: str | None = None) -> bytes:
