@@ -21,7 +21,7 @@ from .errors import Diagnostic, Location
 from .page_facts import PageFacts
 
 CACHE_FILE = "pages.sqlite3"
-_SCHEMA = f"siad {__version__}, schéma 3"
+_SCHEMA = f"siad {__version__}, schéma 4"
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class CachedPage:
     facts: PageFacts
     diagnostics: tuple[Diagnostic, ...]
     links: tuple[Diagnostic, ...] | None = None  # the link check's messages about this page, once checked
+    search: str | None = None  # its record in the search index (siad.search_index.search_record)
 
 
 class PageCache:
@@ -98,10 +99,11 @@ class PageCache:
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM wanted")
                 self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
-                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links FROM pages p JOIN wanted w ON p.output = w.output")
-                for output, fingerprint, digest, facts, diagnostics, links in rows:
-                    page = CachedPage(fingerprint, digest, PageFacts.from_json(json.loads(facts)), _diagnostics(json.loads(diagnostics)),
-                                      _diagnostics(json.loads(links)) if links is not None else None)
+                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.page_links, p.diagnostics, p.links, p.search "
+                                        "FROM pages p JOIN wanted w ON p.output = w.output")
+                for output, fingerprint, digest, facts, page_links, diagnostics, links, search in rows:
+                    page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, page_links), _diagnostics(json.loads(diagnostics)),
+                                      _diagnostics(json.loads(links)) if links is not None else None, search)
                     self._memory[output] = found[output] = page
             except (sqlite3.Error, ValueError, KeyError, TypeError):
                 self._reset()
@@ -124,8 +126,8 @@ class PageCache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, NULL)",
-                    ((o, p.fingerprint, p.digest, json.dumps(p.facts.to_json(), ensure_ascii=False), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False))
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+                    ((o, p.fingerprint, p.digest, *p.facts.to_json(), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False), p.search)
                      for o, p in sorted(pages.items())),
                 )
                 self._db.executemany("DELETE FROM pages WHERE output = ?", ((o,) for o in sorted(gone)))
@@ -265,7 +267,8 @@ class PageCache:
 
 def _create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, diagnostics TEXT, links TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, page_links TEXT, "
+               "diagnostics TEXT, links TEXT, search TEXT)")
     db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
 
 

@@ -13,8 +13,8 @@ and the tests check that both give the same facts on every built page.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -66,21 +66,48 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-@dataclass(frozen=True)
 class PageFacts:
-    ids: frozenset[str]
-    links: tuple[tuple[str, int], ...]  # (url, line in the built file)
-    policy: tuple[tuple[int, str], ...]  # (line, what the strict policy would block)
-    entry: dict  # the page's search-index entry (see _PageReader.entry)
+    """The facts of one rendered page: ``ids``, ``links`` ((url, line in the built file)…),
+    ``policy`` ((line, what the strict policy would block)…) and ``entry``, its search-index entry
+    (see :meth:`_PageReader.entry`; None once the entry was made into the index's record).
 
-    def to_json(self) -> dict:
-        return {"ids": sorted(self.ids), "links": [list(link) for link in self.links],
-                "policy": [list(problem) for problem in self.policy], "entry": self.entry}
+    From the cache (:meth:`from_json`), ``links`` stay JSON text until asked for: an incremental
+    build checks the links of the pages it rendered again, not those of the 46,000 others."""
+
+    __slots__ = ("ids", "policy", "entry", "_links")
+
+    def __init__(self, ids: frozenset[str], links: tuple[tuple[str, int], ...] | str, policy: tuple[tuple[int, str], ...],
+                 entry: dict | None = None) -> None:
+        self.ids, self._links, self.policy, self.entry = ids, links, policy, entry
+
+    @property
+    def links(self) -> tuple[tuple[str, int], ...]:
+        if type(self._links) is str:
+            self._links = tuple(map(tuple, json.loads(self._links)))
+        return self._links
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PageFacts):
+            return NotImplemented
+        return (self.ids, self.links, self.policy, self.entry) == (other.ids, other.links, other.policy, other.entry)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PageFacts(ids={self.ids!r}, links={self.links!r}, policy={self.policy!r}, entry={self.entry!r})"
+
+    def without_entry(self) -> "PageFacts":
+        return PageFacts(self.ids, self._links, self.policy)
+
+    def to_json(self) -> tuple[str, str]:
+        """(ids and policy, links) as two JSON texts; the entry is not kept (the index keeps its record)."""
+        links = self._links if type(self._links) is str else json.dumps(self._links, ensure_ascii=False)
+        return json.dumps({"ids": sorted(self.ids), "policy": self.policy}, ensure_ascii=False), links
 
     @classmethod
-    def from_json(cls, data: dict) -> "PageFacts":
-        return cls(frozenset(data["ids"]), tuple((url, line) for url, line in data["links"]),
-                   tuple((line, text) for line, text in data["policy"]), data["entry"])
+    def from_json(cls, facts: str, links: str) -> "PageFacts":
+        data = json.loads(facts)
+        return cls(frozenset(data["ids"]), links, tuple(map(tuple, data["policy"])))
 
 
 def read_page(html: str, base_url: str | None = None, reader=None) -> PageFacts:

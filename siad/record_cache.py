@@ -75,8 +75,8 @@ def _encode(value, numbers: dict[int, int]):
     if kind is list:
         return [_encode(v, numbers) for v in value]
     if kind is dict:
-        if all(type(k) is str for k in value):
-            return {"$s": {k: v if type(v) in _PLAIN else _encode(v, numbers) for k, v in value.items()}}
+        if all(type(k) is str for k in value):  # keys and values in one list: every JSON object is a tagged value
+            return {"$s": [x for k, v in value.items() for x in (k, v if type(v) in _PLAIN else _encode(v, numbers))]}
         return {"$m": [[_encode(k, numbers), _encode(v, numbers)] for k, v in value.items()]}
     if kind is dt.date:
         return {"$d": value.isoformat()}
@@ -91,29 +91,41 @@ def _encode(value, numbers: dict[int, int]):
 
 
 def decode(data: dict):
+    """The value :func:`encode` gave ``data`` for."""
+    return loads(json.dumps(data))["r"]
+
+
+def loads(text: str):
+    """The JSON ``text`` of a document holding encoded values, decoded: the JSON decoder (C) walks it
+    and calls :func:`_rebuilder` for each object, innermost first — the order in which the encoder
+    numbered the dataclass instances."""
+    return json.loads(text, object_hook=_rebuilder())
+
+
+def _rebuilder() -> Callable[[dict], object]:
     made: list = []
-    return _decode(data["r"], made)
+    registry = _registry()
+    date = dt.date.fromisoformat
 
+    def rebuild(obj: dict):
+        if "f" in obj:
+            value = registry[obj["$"]](*obj["f"])
+            made.append(value)
+            return value
+        if "@" in obj:
+            return made[obj["@"]]
+        if "$s" in obj:
+            items = iter(obj["$s"])
+            return dict(zip(items, items))
+        if "$t" in obj:
+            return tuple(obj["$t"])
+        if "$m" in obj:
+            return {key: value for key, value in obj["$m"]}
+        if "$d" in obj:
+            return date(obj["$d"])
+        return obj  # the document itself, and its value's wrapper
 
-def _decode(data, made: list):
-    kind = type(data)
-    if kind is list:
-        return [v if type(v) in _PLAIN else _decode(v, made) for v in data]
-    if kind is not dict:
-        return data
-    if "f" in data:
-        value = _registry()[data["$"]](*[v if type(v) in _PLAIN else _decode(v, made) for v in data["f"]])
-        made.append(value)
-        return value
-    if "@" in data:
-        return made[data["@"]]
-    if "$s" in data:
-        return {k: v if type(v) in _PLAIN else _decode(v, made) for k, v in data["$s"].items()}
-    if "$t" in data:
-        return tuple([v if type(v) in _PLAIN else _decode(v, made) for v in data["$t"]])
-    if "$m" in data:
-        return {k if type(k) in _PLAIN else _decode(k, made): v if type(v) in _PLAIN else _decode(v, made) for k, v in data["$m"]}
-    return dt.date.fromisoformat(data["$d"])
+    return rebuild
 
 
 def remembered(kind: str, key: object, report: Report, load: Callable[[Report], T]) -> T:
@@ -245,8 +257,8 @@ def _recall(known: str | None) -> tuple[object, list[Diagnostic]] | None:
     if known is None:
         return None
     try:
-        document = json.loads(known)
-        value = decode(document["v"])
+        document = loads(known)
+        value = document["v"]["r"]
         messages = [Diagnostic(Location(p, line, col), message, hint, severity) for p, line, col, message, hint, severity in document["d"]]
     except (ValueError, KeyError, TypeError, IndexError):
         return None  # damaged or from another shape of the classes: load again

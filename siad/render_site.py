@@ -26,7 +26,7 @@ from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
 from .processes import available_cores, can_fork
 from .render import Renderer
-from .search_index import SEARCH_INDEX, search_index
+from .search_index import SEARCH_INDEX, search_index, search_record
 from .sitemap import sitemap_files
 from .theme import Theme, ThemeError
 from .vcard import has_contacts, vcard, vcard_name
@@ -41,6 +41,7 @@ class SiteOutput:
     files: dict[str, bytes | None]  # None: the same bytes as the live site's file
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each page
     facts: dict[str, PageFacts] = field(default_factory=dict)
+    search: dict[str, str | None] = field(default_factory=dict)  # each page's record in the search index
     rendered: int = 0
     reused: int = 0
     staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
@@ -74,17 +75,19 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
             report.diagnostics.extend(cached.diagnostics)
             output.files[page.output] = None
             output.digests[page.output], output.facts[page.output] = cached.digest, cached.facts
+            output.search[page.output] = cached.search
             output.reused += 1
             continue
-        html, digest, facts, diagnostics, theme_error = results[i]
+        html, digest, facts, record, diagnostics, theme_error = results[i]
         report.diagnostics.extend(diagnostics)
         if theme_error is not None:
             report.error(*theme_error)
             break  # the same template error would repeat on every page
         output.files[page.output], output.digests[page.output], output.facts[page.output] = html, digest, facts
+        output.search[page.output] = record
         if html is None:
             output.staged.add(page.output)
-        fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics)
+        fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics, search=record)
         output.rendered += 1
     if report.has_errors:
         return output
@@ -111,7 +114,7 @@ def _link_scope(output: SiteOutput, reused: dict[str, CachedPage], before: dict[
 def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[str], live: dict[str, str]) -> None:
     """Everything but the pages. ``reused``: the pages taken from the cache; ``live``: the manifest of the site on disk."""
     out = output.files
-    out[SEARCH_INDEX] = search_index(site.pages, out, output.facts)  # from the rendered pages
+    out[SEARCH_INDEX] = search_index(site.pages, out, output.search)  # from the rendered pages
     for logical, asset in sorted(theme.assets.items()):
         out[asset.output] = asset.read()
     for page in site.pages:
@@ -138,14 +141,15 @@ _JOB: tuple | None = None  # (renderer, pages, base_url, staging): set before fo
 
 
 def _render_one(index: int) -> tuple:
-    """(bytes, or None once written into the staging folder; SHA-256; facts; diagnostics; template error)."""
+    """(bytes, or None once written into the staging folder; SHA-256; facts; search-index record;
+    diagnostics; template error)."""
     renderer, pages, base_url, staging = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
         html = renderer.render_page(pages[index])
     except ThemeError as exc:
-        return None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
+        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
     data = html.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     if staging is not None:
@@ -153,7 +157,8 @@ def _render_one(index: int) -> tuple:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         data = None
-    return data, digest, read_page(html, base_url), tuple(report.diagnostics), None
+    facts = read_page(html, base_url)
+    return data, digest, facts.without_entry(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
@@ -177,7 +182,7 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
         else:
             for i in todo:
                 results[i] = _render_one(i)
-                if results[i][4] is not None:
+                if results[i][5] is not None:
                     break  # a template error: the build stops at the first page that shows it
     finally:
         _JOB = None

@@ -12,7 +12,7 @@ import json
 import unicodedata
 
 from .model import NOT_FOUND_OUTPUT, SEARCH_URL, Page
-from .page_facts import PageFacts, read_page
+from .page_facts import read_page
 
 SEARCH_INDEX = SEARCH_URL + "index.json"
 
@@ -33,22 +33,25 @@ def indexed(page: Page) -> bool:
     return page.output != NOT_FOUND_OUTPUT and page.url != SEARCH_URL
 
 
-def search_index(pages: list[Page], files: dict[str, bytes | None], facts: dict[str, PageFacts] | None = None) -> bytes:
-    """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root).
+def search_record(page: Page, entry: dict) -> str | None:
+    """The page's record in the index, as JSON text (the cache keeps it so: a rebuild joins the
+    records of unchanged pages without reading them again); None for a page left out of the index."""
+    if not indexed(page) or entry["search_form"]:  # search_form: a search page from content/, elsewhere than recherche/
+        return None
+    record = {"url": page.url, "title": entry["title"] or page.title, "description": entry["description"],
+              "headings": entry["headings"], "text": entry["text"]}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    ``facts``: the pages already read (:func:`siad.page_facts.read_page`); others are parsed here."""
-    facts = facts or {}
-    entries = []
+
+def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, str | None] | None = None) -> bytes:
+    """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root):
+    ``{"pages":[…]}``, compact, keys sorted.
+
+    ``records``: the pages' :func:`search_record`, by output path; the other pages are read here."""
+    records = records or {}
+    found = []
     for page in sorted((p for p in pages if indexed(p) and p.output in files), key=lambda p: p.url):
-        entry = facts[page.output].entry if page.output in facts else page_entry(files[page.output].decode("utf-8"))
-        if entry["search_form"]:  # a search page from content/, elsewhere than recherche/
-            continue
-        entries.append({
-            "url": page.url,
-            "title": entry["title"] or page.title,
-            "description": entry["description"],
-            "headings": entry["headings"],
-            "text": entry["text"],
-        })
-    document = {"pages": entries}
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+        record = records[page.output] if page.output in records else search_record(page, page_entry(files[page.output].decode("utf-8")))
+        if record is not None:
+            found.append(record)
+    return ('{"pages":[' + ",".join(found) + "]}\n").encode("utf-8")

@@ -39,6 +39,13 @@ def test_a_record_shared_by_many_values_is_written_once_and_shared_again() -> No
     assert decoded == data.figures
 
 
+def test_keys_that_look_like_the_encodings_own_tags_come_back_as_they_were() -> None:
+    """The JSON decoder rebuilds every object it meets: a mapping's keys must never be taken for a tag."""
+    value = {"f": 1, "@": 2, "$s": "x", "$d": "2026-01-01", "$t": [1], "$m": None, "r": 0, "v": {"$": "Point", "f": []}}
+    decoded = record_cache.decode(record_cache.encode(value))
+    assert decoded == value and type(decoded["$t"]) is list
+
+
 def test_values_it_cannot_rebuild_exactly_are_not_kept() -> None:
     class Subclass(dict):
         pass
