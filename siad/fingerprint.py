@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .commune_views import PointsByCommune
+from .digests import file_sha256
 from .model import Page, Site
 from .theme import Theme
 
@@ -36,8 +37,7 @@ def _files_digest(folders: list[Path], digest) -> None:
         if not folder.is_dir():
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + file_sha256(path).encode() + b"\0")
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +58,7 @@ def sources_digest(root: Path) -> str:
     for name in PROJECT_INPUTS:
         path = root / name
         if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+            digest.update(name.encode() + b"\0" + file_sha256(path).encode() + b"\0")
         else:
             digest.update(name.encode() + b"/\0")
             _files_digest([path], digest)
@@ -159,5 +159,5 @@ def _digest(text: str) -> str:
 def _file_digests(folder: Path, prefix: str) -> dict[str, str]:
     if not folder.is_dir():
         return {}
-    return {prefix + path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+    return {prefix + path.relative_to(folder).as_posix(): file_sha256(path)
             for path in sorted(p for p in folder.rglob("*") if p.is_file())}

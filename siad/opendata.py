@@ -92,6 +92,14 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
+def _json_records(records: list[dict]) -> bytes:
+    """A JSON array with one record per line: readable in a diff (a changed point is one changed
+    line) and written by the C encoder (``indent`` falls back to the pure-Python one: 1 s for 10,000 points)."""
+    if not records:
+        return b"[]\n"
+    return ("[\n" + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]\n").encode("utf-8")
+
+
 _FORMULA = re.compile(r"^[=@\t\r+\-]")
 _SIGNED_NUMBER = re.compile(r"[+\-][\d\s.,]+")  # « +33 4 70 98 18 45 », « -5 »
 
@@ -123,9 +131,9 @@ def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None)
     hours = {p.slug: to_osm(p.hours) if p.hours and p.hours.has_hours else None for p in points}  # in three files: made once
     files = [
         OpenDataFile("lieux-accueil-structures.json", "Lieux d'accueil (structures)", "Schéma data·inclusion v1, une structure par lieu ; champ supplémentaire « siad_niveau ».", "JSON",
-                     _json([_structure(p, prefix, fallback, hours[p.slug]) for p in points])),
+                     _json_records([_structure(p, prefix, fallback, hours[p.slug]) for p in points])),
         OpenDataFile("lieux-accueil-services.json", "Lieux d'accueil (services)", "Schéma data·inclusion v1, le service d'accueil des demandeurs de chaque lieu.", "JSON",
-                     _json([_service(p, prefix, siren, fallback, levels.get(p.level), hours[p.slug]) for p in points])),
+                     _json_records([_service(p, prefix, siren, fallback, levels.get(p.level), hours[p.slug]) for p in points])),
         OpenDataFile("lieux-accueil.csv", "Lieux d'accueil (tableur)", "Une ligne par lieu ; séparateur « ; » ; horaires au format OpenStreetMap.", "CSV",
                      _csv(["id", "nom", "niveau", "organisation", "adresse", "complement_adresse", "code_postal", "commune", "code_insee", "telephone", "courriel", "site_web", "horaires_osm", "communes_desservies"],
                           [[p.slug, p.name, p.level, p.organisation, p.address, p.address_extra, p.postal_code, p.commune, p.insee,

@@ -9,6 +9,7 @@ and searches it; nothing is sent anywhere. The 404 page and the search page itse
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 
 from .model import NOT_FOUND_OUTPUT, SEARCH_URL, Page
@@ -17,9 +18,15 @@ from .page_facts import read_page
 SEARCH_INDEX = SEARCH_URL + "index.json"
 
 
+# The combining marks of Latin script (U+0300–U+036F, but the grapheme joiner, which is not one).
+_LATIN_MARKS = re.compile("[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]")
+
+
 def fold(text: str) -> str:
     """Lower case without accents, as the browser script compares words (« Déposer » → « deposer »)."""
-    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text))
+    if decomposed.isascii():  # French text: no other mark can be left
+        return decomposed.casefold()
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -33,6 +33,9 @@ def test_reception_points_follow_the_data_inclusion_schema(site: Path):
         v1.Structure.model_validate(record)
     for record in services:
         v1.Service.model_validate(record)
+    for name, records in (("lieux-accueil-structures.json", structures), ("lieux-accueil-services.json", services)):
+        lines = (site / "donnees" / name).read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records  # one point a line: a diff shows which changed
     ids = {s["id"] for s in structures}
     assert len(ids) == 15 and all(s["structure_id"] in ids for s in services)
     assert sorted(s["siad_niveau"] for s in structures).count(2) == 13

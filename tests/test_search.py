@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import unicodedata
 from html import unescape
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import REPO_ROOT, main_text, run
+from siad.search_index import fold
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +149,14 @@ def test_a_search_page_in_content_replaces_the_generated_one(project: Path, tmp_
     assert "<h1>Chercher une information</h1>" in html and 'role="search"' in html
     urls = [p["url"] for p in json.loads((out / "recherche" / "index.json").read_text(encoding="utf-8"))["pages"]]
     assert "recherche/" not in urls and "lieux/adil03/" in urls
+
+
+@given(st.text())
+def test_fold_removes_every_combining_mark_and_lowers_the_case(text: str) -> None:
+    """The fast path for Latin text gives what the plain definition gives, on any text."""
+    decomposed = unicodedata.normalize("NFD", text)
+    assert fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def test_fold_on_french_words() -> None:
+    assert fold("Déposer sa DEMANDE à Saint-Étienne, Œuvre") == "deposer sa demande a saint-etienne, œuvre"

@@ -1,0 +1,36 @@
+"""SHA-256 of input files, each read once while it stays the same.
+
+A build asks for the digest of the same file several times (the manifest's sources, the record
+cache's keys, the pages' fingerprints), and ``siad serve`` asks again at every rebuild: 10,000
+reception-point files in a national project. A digest is reused while the file's inode, size and
+times of change are the same — and only for a file last changed more than :data:`SETTLED_NS` before
+it was read, so that a second save within the same tick of the file system's clock (same size, same
+time) can never be mistaken for the first (what Git calls « racily clean »).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+SETTLED_NS = 2_000_000_000
+_KNOWN: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+
+
+def file_sha256(path: Path | str) -> str:
+    """The hex SHA-256 of the file's bytes (raises OSError like reading it would)."""
+    name = os.fspath(path)
+    stat = os.stat(name)
+    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    known = _KNOWN.get(name)
+    if known is not None and known[0] == key:
+        return known[1]
+    with open(name, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
+        _KNOWN[name] = (key, digest)
+    else:
+        _KNOWN.pop(name, None)
+    return digest
