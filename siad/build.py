@@ -116,7 +116,7 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
             result = _unchanged(cache, inputs, out, strict) if live is not None and inputs else None
             if result is None:
                 cache.forget_build()
-                staging = new_staging(out) if live is None else None  # cold: pages written as they are rendered
+                staging = new_staging(out)  # where the workers write the pages, when most are rendered again
                 try:
                     result = render_project(root, base_url, strict, cache, live, jobs, staging)
                     result.written = write_site(result.files, out, result.digests, staging, result.staged, sources)

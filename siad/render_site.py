@@ -52,8 +52,9 @@ class SiteOutput:
 
 def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None,
                 staging: Path | None = None) -> SiteOutput:
-    """Every output file; with ``staging`` (a cold build), each page is written there by the process
-    that renders it — in parallel, and without sending its bytes back — and its value is None."""
+    """Every output file; with ``staging``, when there is no live site or most pages must be rendered
+    again (a new version of siad, a template changed), each page is written there by the process that
+    renders it — in parallel, and without sending its bytes back — and its value is None."""
     renderer = Renderer(site, theme, report)
     pages = sorted(site.pages, key=lambda p: p.output)
     common = common_key(site, theme, build_date().isoformat())
@@ -65,7 +66,9 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
     site.open_data, site.updates  # made once here, before the workers fork: they inherit them
-    results = _render(renderer, pages, todo, site.config.base_url, jobs, staging)
+    if live and 2 * len(todo) <= len(pages):
+        staging = None  # a few pages: their bytes come back, and the live site is updated file by file
+    results = _render(renderer, pages, todo, site.config.base_url, jobs, staging, live)
 
     output = SiteOutput(files={})
     fresh: dict[str, CachedPage] = {}
@@ -78,14 +81,14 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
             output.search[page.output] = cached.search
             output.reused += 1
             continue
-        html, digest, facts, record, diagnostics, theme_error = results[i]
+        html, digest, facts, record, diagnostics, theme_error, staged = results[i]
         report.diagnostics.extend(diagnostics)
         if theme_error is not None:
             report.error(*theme_error)
             break  # the same template error would repeat on every page
         output.files[page.output], output.digests[page.output], output.facts[page.output] = html, digest, facts
         output.search[page.output] = record
-        if html is None:
+        if staged:
             output.staged.add(page.output)
         fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics, search=record)
         output.rendered += 1
@@ -137,28 +140,31 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[s
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_JOB: tuple | None = None  # (renderer, pages, base_url, staging): set before forking, inherited by the workers
+_JOB: tuple | None = None  # (renderer, pages, base_url, staging, live): set before forking, inherited by the workers
 
 
 def _render_one(index: int) -> tuple:
-    """(bytes, or None once written into the staging folder; SHA-256; facts; search-index record;
-    diagnostics; template error)."""
-    renderer, pages, base_url, staging = _JOB
+    """(bytes, or None when the live site already has them or once written into the staging folder;
+    SHA-256; facts; search-index record; diagnostics; template error; written into the staging folder)."""
+    renderer, pages, base_url, staging, live = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
         html = renderer.render_page(pages[index])
     except ThemeError as exc:
-        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint)
+        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), False
     data = html.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    if staging is not None:
+    staged = False
+    if live.get(pages[index].output) == digest:
+        data = None  # rendered again to the same bytes (a new version of siad): neither sent back nor written
+    elif staging is not None:
         target = staging.joinpath(*safe_relative(pages[index].output).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        data = None
+        data, staged = None, True
     facts = read_page(html, base_url)
-    return data, digest, facts.without_entry(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None
+    return data, digest, facts.without_entry(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None, staged
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
@@ -166,11 +172,11 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
 
 
 def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: str | None, jobs: int | None,
-            staging: Path | None = None) -> dict[int, tuple]:
+            staging: Path | None = None, live: dict[str, str] | None = None) -> dict[int, tuple]:
     global _JOB
     jobs = jobs or available_cores()
     main_report = renderer.report
-    _JOB = (renderer, pages, base_url, staging)
+    _JOB = (renderer, pages, base_url, staging, live or {})
     results: dict[int, tuple] = {}
     try:
         if can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:

@@ -153,7 +153,8 @@ def output_lock(out: Path):
 
 def new_staging(out: Path) -> Path:
     """A fresh hidden folder next to ``out`` where a build writes its pages as they are rendered
-    (a cold build: nothing to reuse); :func:`write_site` completes it and switches it in. Call under
+    (a cold build, or most pages rendered again); :func:`write_site` completes it and switches it in, or
+    removes it when no page was written there. Call under
     :func:`output_lock`."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +173,9 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    if staging is not None and not staged:  # nothing was written there: update the live site's previous version instead
+        shutil.rmtree(staging, ignore_errors=True)
+        staging = None
     digests = dict(digests or {})
     entries = _manifest_entries(out) if (out / MARKER).is_file() else None
     live = {path: entry[0] for path, entry in entries.items()} if entries is not None else None
@@ -194,18 +198,18 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         return WriteStats(unchanged=True)
-    if staging is not None:
-        return _write_and_swap(files, digests, manifest, out, state_dir(out) / PREVIOUS if live is not None else None, staging, staged)
     previous = state_dir(out) / PREVIOUS
     if live is not None and read_manifest(previous) is not None and _can_exchange():
-        stats = _update_previous_and_switch(files, digests, manifest, out, previous)
+        stats = _update_previous_and_switch(files, digests, manifest, out, previous, staging, staged)
         if stats is not None:
             return stats
-    return _write_and_swap(files, digests, manifest, out, previous if live is not None else None)
+    return _write_and_swap(files, digests, manifest, out, previous if live is not None else None, staging, staged)
 
 
-def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path) -> WriteStats | None:
-    """Bring the previous version (kept from the last switch) up to date, file by file, then switch it in."""
+def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path,
+                                staging: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats | None:
+    """Bring the previous version (kept from the last switch) up to date, file by file, then switch it
+    in. The ``staged`` pages are linked from ``staging``, which stays whole (the caller removes it)."""
     stale = read_manifest(previous) or {}
     (previous / MANIFEST).unlink()  # from here on, a killed build leaves it unusable, never half-trusted
     stats = WriteStats()
@@ -222,7 +226,11 @@ def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, prev
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _put(files[rel], out, rel, target, stats)
+        if rel in staged:  # written by the worker that rendered it
+            _link(staging, rel, target)
+            stats.written += 1
+        else:
+            _put(files[rel], out, rel, target, stats)
     _finish(previous, manifest)
     if not _exchange(previous, out):  # e.g. another file system: the caller writes a fresh folder instead
         return None
@@ -258,15 +266,20 @@ def _put(data: bytes | None, out: Path, rel: str, target: Path, stats: WriteStat
     if target.is_symlink() or target.exists():
         target.unlink()
     if data is None:  # unchanged since the live site: the same file, not a copy
-        source = out.joinpath(*safe_relative(rel).parts)
-        try:
-            os.link(source, target)  # safe: siad never writes into a file, it replaces it (see _finish)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(source, target)
+        _link(out, rel, target)
         stats.copied += 1
     else:
         target.write_bytes(data)
         stats.written += 1
+
+
+def _link(folder: Path, rel: str, target: Path) -> None:
+    """``target`` becomes the file ``rel`` of ``folder``: the same file (a hard link), or a copy."""
+    source = folder.joinpath(*safe_relative(rel).parts)
+    try:
+        os.link(source, target)  # safe: siad never writes into a file, it replaces it (see _finish)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def _finish(folder: Path, manifest: bytes) -> None:

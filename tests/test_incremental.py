@@ -322,3 +322,17 @@ def test_a_build_keeps_nothing_of_its_site_in_memory(project: Path, tmp_path: Pa
     before = sites()
     build_project(project, tmp_path / "sortie", jobs=1)
     assert sites() == before
+
+
+def test_when_every_page_is_rendered_again_the_next_edit_is_still_incremental(project: Path, tmp_path: Path) -> None:
+    """A template change renders every page again: the workers write them straight into a new folder
+    (their bytes do not travel back: a national site is 600 MB), the unchanged files are linked from
+    the live site, and the site it replaced is kept for the next build to update file by file."""
+    out = tmp_path / "sortie"
+    first, _ = _build(project, out)
+    _replace(_theme(project) / "templates" / "lieu.html", "{% block content %}", "{% block content %}\n<p>Gabarit modifié.</p>")
+    assert _build(project, out) == (first, 0)
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    assert _build(project, out) == (1, first - 1)
+    assert tree_hashes(out) == _cold(project, tmp_path)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sortie.")]  # no staging folder left behind
