@@ -6,7 +6,7 @@ import gc
 import hashlib
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import PageCache
@@ -77,13 +77,14 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     try:
         check_update_dates(site.updates, freshness.today, report)
         _stop_on_errors(report, strict)
-        rendered = render_site(site, theme, report, cache if cache is not None else PageCache(None), live or {}, jobs, staging)
+        cache = cache if cache is not None else PageCache(None)
+        rendered = render_site(site, theme, report, cache, live or {}, jobs, staging)
         files = rendered.files
         if not report.has_errors:
             origins = {page.output: page.source for page in site.pages}
             links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links)
-            if cache is not None:
-                cache.update_links(links, rendered.outputs)
+            cache.update({o: replace(page, links=links.get(o)) for o, page in rendered.fresh.items()}, {page.output for page in site.pages})
+            cache.update_links({o: d for o, d in links.items() if o not in rendered.fresh}, rendered.outputs)
             check_policy(files, origins, report, config.base_url, rendered.facts)
         _stop_on_errors(report, strict, final=True)
     finally:

@@ -111,7 +111,8 @@ class PageCache:
         return found
 
     def update(self, pages: dict[str, CachedPage], keep: set[str]) -> None:
-        """Record ``pages`` (newly rendered) and forget every page not in ``keep``, in one transaction."""
+        """Record ``pages`` (newly rendered, with their links' messages) and forget every page not in
+        ``keep``, in one transaction."""
         self._memory.update(pages)
         for gone in set(self._memory) - keep:
             del self._memory[gone]
@@ -126,8 +127,9 @@ class PageCache:
         try:
             with self._db:
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
-                    ((o, p.fingerprint, p.digest, *p.facts.to_json(), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False), p.search)
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((o, p.fingerprint, p.digest, *p.facts.to_json(), json.dumps([_diagnostic_json(d) for d in p.diagnostics], ensure_ascii=False),
+                      json.dumps([_diagnostic_json(d) for d in p.links], ensure_ascii=False) if p.links is not None else None, p.search)
                      for o, p in sorted(pages.items())),
                 )
                 self._db.executemany("DELETE FROM pages WHERE output = ?", ((o,) for o in sorted(gone)))
@@ -135,7 +137,7 @@ class PageCache:
             self._reset()
 
     def update_links(self, links: dict[str, tuple[Diagnostic, ...]], outputs: str) -> None:
-        """Record the link check's messages of the pages it checked, and the digest of the list of output files."""
+        """Record the link check's messages of the reused pages it checked again, and the digest of the list of output files."""
         for output, diagnostics in links.items():
             if output in self._memory:
                 self._memory[output] = replace(self._memory[output], links=diagnostics)

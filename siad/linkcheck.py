@@ -51,9 +51,10 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
     previous = previous or {}
     names = sorted(name for name in files if name.endswith(".html"))
     checked: dict[str, tuple[Diagnostic, ...]] = {}
-    # Where a path leads depends on the page's folder only until it climbs to the site root: « ../../x/ »
-    # from any page two folders deep is « x/ ». Those (most of siad's links) are resolved once.
-    resolved: dict[tuple[int | str, str], str] = {}
+    # Where a link leads depends on the page's folder only until it climbs to the site root: « ../../x/ »
+    # from any page two folders deep is « x/ ». Those (most of siad's links), root paths and external
+    # links are resolved once per depth: (depth, link) → (target, or None for an external link; fragment).
+    shared: dict[tuple[int, str], tuple[str | None, str]] = {}
     for page in names:
         if only is not None and page in facts and page not in only and page in previous:
             report.diagnostics.extend(previous[page])
@@ -67,19 +68,23 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
             if url in seen:
                 continue
             seen.add(url)
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc:
-                continue
-            path, fragment = unquote(parts.path), unquote(parts.fragment)
-            if not path:
-                target = page
-            elif path.startswith("/") or path.startswith(climb):
-                key = (-1 if path.startswith("/") else depth, path)
-                target = resolved.get(key)
+            known = shared.get((depth, url))
+            if known is not None:
+                target, fragment = known
                 if target is None:
-                    target = resolved[key] = _target(page, path, base_path, files)
+                    continue
             else:
-                target = _target(page, path, base_path, files)
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    shared[(depth, url)] = (None, "")
+                    continue
+                path, fragment = unquote(parts.path), unquote(parts.fragment)
+                if not path:
+                    target = page
+                else:
+                    target = _target(page, path, base_path, files)
+                    if path.startswith("/") or path.startswith(climb):
+                        shared[(depth, url)] = (target, fragment)
             if target not in files:
                 page_report.warning(Location(sources.get(page, page)), f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
             elif fragment and target.endswith(".html") and fragment not in _ids(target, facts, files):

@@ -48,6 +48,7 @@ class SiteOutput:
     outputs: str = ""  # digest of the list of output files
     link_scope: set[str] | None = None  # the pages whose links need checking (None: all of them)
     previous_links: dict = field(default_factory=dict)  # the link check's messages of the other pages
+    fresh: dict[str, CachedPage] = field(default_factory=dict)  # the pages rendered by this build, for the cache
 
 
 def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live: dict[str, str], jobs: int | None = None,
@@ -96,7 +97,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
         return output
     # the previous version of the pages rendered again (not worth reading when most pages were)
     before = cache.pages(list(fresh)) if len(fresh) * 2 < len(pages) else {}
-    cache.update(fresh, {page.output for page in pages})
+    output.fresh = fresh  # stored by the caller once their links are checked
     _add_other_files(site, theme, output, set(reusable), live)
     output.outputs = hashlib.sha256("\n".join(sorted(output.files)).encode("utf-8")).hexdigest()
     _link_scope(output, reusable, before, fresh, cache.outputs())
