@@ -34,3 +34,26 @@ def file_sha256(path: Path | str) -> str:
     else:
         _KNOWN.pop(name, None)
     return digest
+
+
+def files_under(folder: Path) -> list[tuple[str, str]]:
+    """(path relative to ``folder`` in POSIX form, full path) of every file below ``folder``, sorted by
+    the relative path; ``__pycache__`` folders left out. One ``scandir`` per folder: a national
+    project's 10,000 data files are listed without a ``stat`` call each."""
+    found: list[tuple[str, str]] = []
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    pending.append((prefix + entry.name + "/", entry.path))
+            elif entry.is_file():
+                found.append((prefix + entry.name, entry.path))
+    found.sort()
+    return found
+

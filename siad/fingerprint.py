@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .commune_views import PointsByCommune
-from .digests import file_sha256
+from .digests import file_sha256, files_under
 from .model import Page, Site
 from .theme import Theme
 
@@ -34,10 +34,8 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def _files_digest(folders: list[Path], digest) -> None:
     for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + file_sha256(path).encode() + b"\0")
+        for rel, path in files_under(folder):
+            digest.update(rel.encode("utf-8", "surrogateescape") + b"\0" + file_sha256(path).encode() + b"\0")
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +155,4 @@ def _digest(text: str) -> str:
 
 
 def _file_digests(folder: Path, prefix: str) -> dict[str, str]:
-    if not folder.is_dir():
-        return {}
-    return {prefix + path.relative_to(folder).as_posix(): file_sha256(path)
-            for path in sorted(p for p in folder.rglob("*") if p.is_file())}
+    return {prefix + rel: file_sha256(path) for rel, path in files_under(folder)}

@@ -35,14 +35,24 @@ def check_symlinks(root: Path, report: Report) -> None:
             continue
         if not top.is_dir():
             continue
-        for folder, dirs, files in os.walk(top, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            base = Path(folder)
-            for entry in dirs + sorted(f for f in files if not f.startswith(".")):
-                path = base / entry
-                if path.is_symlink():
-                    _check(path, root, inside, report)
-            dirs[:] = [d for d in dirs if not (base / d).is_symlink()]  # never walk through a link
+        _walk(top, root, inside, report)
+
+
+def _walk(folder: Path, root: Path, inside: Path, report: Report) -> None:
+    """Check the links of ``folder``, its folders first then its files, by name; never through a link."""
+    try:
+        entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+    except OSError:
+        return
+    folders = sorted(e.name for e in entries if e.is_dir())  # as os.walk lists them: a link to a folder with the folders
+    others = sorted(e.name for e in entries if not e.is_dir())
+    links = {e.name for e in entries if e.is_symlink()}
+    for name in folders + others:
+        if name in links:
+            _check(folder / name, root, inside, report)
+    for name in folders:
+        if name not in links:
+            _walk(folder / name, root, inside, report)
 
 
 def _check(link: Path, root: Path, inside: Path, report: Report) -> None:
