@@ -124,14 +124,20 @@ class Dependencies:
         self.territory = repr((territory.source, territory.source_date)) if territory else ""
         self.point_parts = site.indexes.points.by_path if site.indexes else {}
         self.point_index_shape = repr([(part.path, part.label, len(part.items)) for part in self.point_parts.values()])
+        self._common = self._points_key(points.common)  # the whole territory's points, listed on almost every commune's page
+
+    def _points_key(self, points: list) -> str:
+        """The listed points' files and digests, in order, as one string (« \x00 » inside an item, « \x02 » between)."""
+        files = self.point_files
+        return "\x02".join(f"{p.source}\x00{files.get(p.source)}" for p in points)
 
     def of(self, page: Page) -> str:
         if page.point is not None:
             return _digest(repr(("lieu", self.core, page.point.source, self.point_files.get(page.point.source))))
         if page.commune is not None:
-            groups = self.points.of_commune(page.commune.insee)
-            shown = [[(p.source, self.point_files.get(p.source)) for p in group] for group in groups]
-            return _digest(repr(("commune", self.core, shown)))
+            local, sector, common = self.points.of_commune(page.commune.insee)
+            common_key = self._common if len(common) == len(self.points.common) else self._points_key(common)
+            return _digest("\x01".join(("commune", self.core, self._points_key(local), self._points_key(sector), common_key)))
         if page.markdown is not None:
             body = page.markdown.body
             part = _POINTS_PART.fullmatch(body) if page.markdown.source == "(siad)" else None

@@ -102,14 +102,34 @@ def loads(text: str):
     return json.loads(text, object_hook=_rebuilder())
 
 
+_MAKERS: dict[str, Callable[[list], object]] = {}
+
+
+def _makers() -> dict[str, Callable[[list], object]]:
+    """Class name → a function making an instance from its fields' values, in order. Not through
+    ``__init__``: a frozen dataclass sets each field with ``object.__setattr__``, twice as slow, and
+    none of these classes computes anything when made (no ``__post_init__``, no slots; tested)."""
+    if not _MAKERS:
+        for name, kind in _registry().items():
+            names = [f.name for f in dataclasses.fields(kind)]
+
+            def make(values: list, kind=kind, names=names, new=object.__new__):
+                value = new(kind)
+                value.__dict__.update(zip(names, values))
+                return value
+
+            _MAKERS[name] = make
+    return _MAKERS
+
+
 def _rebuilder() -> Callable[[dict], object]:
     made: list = []
-    registry = _registry()
+    makers = _makers()
     date = dt.date.fromisoformat
 
     def rebuild(obj: dict):
         if "f" in obj:
-            value = registry[obj["$"]](*obj["f"])
+            value = makers[obj["$"]](obj["f"])
             made.append(value)
             return value
         if "@" in obj:

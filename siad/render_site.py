@@ -165,7 +165,7 @@ def _render_one(index: int) -> tuple:
         target.write_bytes(data)
         data, staged = None, True
     facts = read_page(html, base_url)
-    return data, digest, facts.without_entry(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None, staged
+    return data, digest, facts.compact(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None, staged
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:

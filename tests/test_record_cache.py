@@ -120,3 +120,10 @@ def test_a_cache_kept_open_gives_the_same_records_again_without_decoding(project
     assert [p.slug for p in changed] == ["evolea"] and changed[0].name.startswith("Nouvel ")
     assert second.communes is first.communes
     assert len(cache._records) == len(second.points) + 2  # points, figures, communes: the old version of the changed point is forgotten
+
+
+def test_the_kept_classes_compute_nothing_when_made() -> None:
+    """Decoding makes instances without calling ``__init__`` (siad.record_cache._makers): right only
+    while no kept class has a ``__post_init__`` or slots."""
+    for kind in record_cache._types().values():
+        assert not hasattr(kind, "__post_init__") and not hasattr(kind, "__slots__"), kind
