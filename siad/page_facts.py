@@ -36,10 +36,12 @@ _ADDRESSES = ("href", "src", "action")
 
 # Search: elements whose text is not part of the page's searchable words: code and data, the h1
 # (kept apart, as the title), the table of contents (the headings are indexed once, as headings),
-# controls, what only exists with JavaScript, and the « Informations à jour au … » line every page
-# ends with.
+# controls, what only exists with JavaScript, the « Informations à jour au … » line every page ends
+# with, and what a template marks « hors-recherche »: what many pages repeat (the whole territory's
+# reception points on every commune's page: searching for one of them must find its own page, not
+# 35,000 communes' pages).
 _SKIPPED_TAGS = {"script", "style", "template", "noscript", "nav", "h1", "svg", "button", "select"}
-_SKIPPED_CLASSES = {"updated"}
+_SKIPPED_CLASSES = {"updated", "hors-recherche"}
 # Inline elements: no word boundary around them (« <abbr>PPGDID</abbr>, »). Not <span>: templates
 # put spans side by side as separate items (a place and a phone number).
 _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",

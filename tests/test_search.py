@@ -84,6 +84,10 @@ def test_a_point_page_and_a_commune_page_are_found_by_their_words(index: dict):
     assert "Code postal 03300" in cusset["text"]
     assert "Maison des Solidarités départementales de Cusset Cusset 04 70 34 15 72" in cusset["text"]  # side-by-side items stay apart
     assert "Le logement social à Cusset" in cusset["headings"]
+    # the whole territory's point is listed on every commune's page, but found on its own page only
+    found = [p["url"] for p in index["pages"] if "Maison de l'Habitat de Vichy Communauté" in p["text"] + p["title"]]
+    assert "lieux/maison-de-l-habitat/" in found and [u for u in found if u.startswith("communes/")] == ["communes/vichy/"], found  # where it is
+    assert "Pour tout le territoire" not in cusset["headings"]
 
 
 def test_index_is_compact_sorted_and_the_same_on_every_build(built: Path, tmp_path: Path):
