@@ -42,7 +42,7 @@ class Page:
     point: Point | None = None
     commune: Commune | None = None
 
-    @property
+    @cached_property  # asked a million times by a national build; a page's address never changes
     def output(self) -> str:
         if self.template == "404.html":
             return NOT_FOUND_OUTPUT

@@ -92,14 +92,6 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _json_records(records: list[dict]) -> bytes:
-    """A JSON array with one record per line: readable in a diff (a changed point is one changed
-    line) and written by the C encoder (``indent`` falls back to the pure-Python one: 1 s for 10,000 points)."""
-    if not records:
-        return b"[]\n"
-    return ("[\n" + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]\n").encode("utf-8")
-
-
 _FORMULA = re.compile(r"^[=@\t\r+\-]")
 _SIGNED_NUMBER = re.compile(r"[+\-][\d\s.,]+")  # « +33 4 70 98 18 45 », « -5 »
 
@@ -115,42 +107,87 @@ def _cell(value) -> str | int | float:
     return value
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
+def _csv(header: list[str], rows: list[list], cells_safe: bool = False) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows(rows if cells_safe else [[_cell(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8")
+
+
+POINTS_CSV_HEADER = ["id", "nom", "niveau", "organisation", "adresse", "complement_adresse", "code_postal", "commune", "code_insee",
+                     "telephone", "courriel", "site_web", "horaires_osm", "communes_desservies"]
+
+
+def _point_records(point: Point, prefix: str, siren: str | None, fallback: dt.date | None, level_name: str | None) -> tuple[str, str, list]:
+    """A point's line in each of the three files: its structure and its service (JSON), its CSV row (safe cells)."""
+    hours = to_osm(point.hours) if point.hours and point.hours.has_hours else None
+    row = [point.slug, point.name, point.level, point.organisation, point.address, point.address_extra, point.postal_code,
+           point.commune, point.insee, " ; ".join(ph.display for ph in point.phones) or None, point.email, point.website,
+           hours, " ".join(point.served_communes) or None]
+    return (json.dumps(_structure(point, prefix, fallback, hours), ensure_ascii=False),
+            json.dumps(_service(point, prefix, siren, fallback, level_name, hours), ensure_ascii=False), [_cell(v) for v in row])
+
+
+# What the last call made, kept for the next one in the same process (siad serve): points are frozen,
+# and a rebuild keeps the unchanged ones as the same objects; the entry holds the object, so its id
+# cannot be another's. id(point) → (point, arguments, records); communes: (communes, figures, bytes).
+_POINTS_MADE: dict[int, tuple] = {}
+_COMMUNES_MADE: list[tuple] = []
+
+
+def _points_records(points: list[Point], prefix: str, siren: str | None, fallback: dt.date | None, levels: dict[int, str]) -> list[tuple[str, str, list]]:
+    made = {}
+    for point in points:
+        arguments = (prefix, siren, fallback, levels.get(point.level))
+        known = _POINTS_MADE.get(id(point))
+        if known is None or known[0] is not point or known[1] != arguments:
+            known = (point, arguments, _point_records(point, *arguments))
+        made[id(point)] = known
+    _POINTS_MADE.clear()
+    _POINTS_MADE.update(made)
+    return [made[id(point)][2] for point in points]
+
+
+def _lines(lines: list[str]) -> bytes:
+    """A JSON array with one record per line: readable in a diff (a changed point is one changed
+    line) and written by the C encoder (``indent`` falls back to the pure-Python one: 1 s for 10,000 points)."""
+    if not lines:
+        return b"[]\n"
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+
+
+def _communes_csv(data: SiteData) -> bytes:
+    if _COMMUNES_MADE and _COMMUNES_MADE[0][0] is data.communes and _COMMUNES_MADE[0][1] is data.figures:
+        return _COMMUNES_MADE[0][2]
+    total = data.figures.stock_total()
+    rows = []
+    for commune in sorted(data.communes.values(), key=lambda c: c.insee):
+        area = data.figures.communes.get(commune.insee)
+        stock = data.figures.commune_stock(commune.insee)
+        part = share(stock, total)
+        rows.append([commune.insee, commune.name, commune.postal_code, stock, f"{part.value:.1f}" if part.value is not None else None,
+                     area.get("qpv") if area else None, source_text(area.stock_set) if area and area.stock_set else None])
+    content = _csv(["code_insee", "nom", "code_postal", "logements_sociaux", "part_territoire_pourcent", "logements_qpv", "source"], rows)
+    _COMMUNES_MADE[:] = [(data.communes, data.figures, content)]
+    return content
 
 
 def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None) -> list[OpenDataFile]:
     """The files, in a stable order; ``fallback``: the update date of points without ``verifie_le`` nor ``mises_a_jour`` (the source's date)."""
-    prefix = siren or "siad"
     points = sorted(data.points, key=lambda p: (p.level, p.slug))
-    levels = {n: level.name for n, level in data.levels.items()}
-    hours = {p.slug: to_osm(p.hours) if p.hours and p.hours.has_hours else None for p in points}  # in three files: made once
+    records = _points_records(points, siren or "siad", siren, fallback, {n: level.name for n, level in data.levels.items()})
     files = [
         OpenDataFile("lieux-accueil-structures.json", "Lieux d'accueil (structures)", "Schéma data·inclusion v1, une structure par lieu ; champ supplémentaire « siad_niveau ».", "JSON",
-                     _json_records([_structure(p, prefix, fallback, hours[p.slug]) for p in points])),
+                     _lines([r[0] for r in records])),
         OpenDataFile("lieux-accueil-services.json", "Lieux d'accueil (services)", "Schéma data·inclusion v1, le service d'accueil des demandeurs de chaque lieu.", "JSON",
-                     _json_records([_service(p, prefix, siren, fallback, levels.get(p.level), hours[p.slug]) for p in points])),
+                     _lines([r[1] for r in records])),
         OpenDataFile("lieux-accueil.csv", "Lieux d'accueil (tableur)", "Une ligne par lieu ; séparateur « ; » ; horaires au format OpenStreetMap.", "CSV",
-                     _csv(["id", "nom", "niveau", "organisation", "adresse", "complement_adresse", "code_postal", "commune", "code_insee", "telephone", "courriel", "site_web", "horaires_osm", "communes_desservies"],
-                          [[p.slug, p.name, p.level, p.organisation, p.address, p.address_extra, p.postal_code, p.commune, p.insee,
-                            " ; ".join(ph.display for ph in p.phones) or None, p.email, p.website,
-                            hours[p.slug], " ".join(p.served_communes) or None] for p in points])),
+                     _csv(POINTS_CSV_HEADER, [r[2] for r in records], cells_safe=True)),
     ]
     if data.communes:
-        total = data.figures.stock_total()
-        rows = []
-        for commune in sorted(data.communes.values(), key=lambda c: c.insee):
-            area = data.figures.communes.get(commune.insee)
-            stock = data.figures.commune_stock(commune.insee)
-            part = share(stock, total)
-            rows.append([commune.insee, commune.name, commune.postal_code, stock, f"{part.value:.1f}" if part.value is not None else None,
-                         area.get("qpv") if area else None, source_text(area.stock_set) if area and area.stock_set else None])
         files.append(OpenDataFile("communes.csv", "Communes et logements sociaux", "Une ligne par commune membre : logements sociaux, part du territoire (calculée), dont QPV, source.", "CSV",
-                                  _csv(["code_insee", "nom", "code_postal", "logements_sociaux", "part_territoire_pourcent", "logements_qpv", "source"], rows)))
+                                  _communes_csv(data)))
     if data.grid is not None:
         grid = data.grid
         families = [
