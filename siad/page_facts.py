@@ -180,6 +180,12 @@ class _PageReader:
                 self.links.append((value, self.line))
 
     def _policy(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag not in _WATCHED_TAGS and "style" not in attrs:  # most tags: only a handler or a javascript: address could matter
+            for name, value in attrs.items():
+                if name[:2] == "on" or (value and name in _ADDRESSES and value.lstrip()[:11].lower() == "javascript:"):
+                    break
+            else:
+                return
         problems, line = self.problems, self.line
         if "style" in attrs:
             problems.append((line, f"attribut style=\"…\" sur <{tag}> (style-src)"))
@@ -322,38 +328,39 @@ def _scan(html: str, page: _PageReader) -> None:
     position, line, counted, size = 0, 1, 0, len(html)
     count = html.count
     start_tag, end_tag, data = page.start, page.end, page.data
-    tokens = _TOKEN.finditer(html)
-    while True:
-        match = next(tokens, None)
-        start, end = match.span() if match else (size, size)
-        if start > position and page.in_main:
-            data(unescape(html[position:start]))
-        if match is None:
+    while True:  # once per raw-text element (script, style): the tokens go on after its end tag
+        for match in _TOKEN.finditer(html, position):
+            start, end = match.span()
+            if start > position and page.in_main:
+                data(unescape(html[position:start]))
+            position = end
+            closing, name, attributes, slash = match.groups()
+            if name is None:  # a comment or a declaration
+                continue
+            tag = name.lower()
+            if closing:
+                end_tag(tag)
+                continue
+            line += count("\n", counted, start)
+            counted = start
+            page.line = line
+            attrs = _attributes(attributes) if attributes else {}
+            if slash:
+                page.startend(tag, attrs)
+                continue
+            start_tag(tag, attrs)
+            raw_end = _RAW_END.get(tag)
+            if raw_end is not None:  # its content is text, up to its end tag
+                end_match = raw_end.search(html, position)
+                stop = end_match.start() if end_match else size
+                if stop > position and page.in_main:
+                    data(html[position:stop])
+                if end_match is None:
+                    return
+                position = end_match.end()
+                end_tag(tag)
+                break
+        else:
+            if size > position and page.in_main:
+                data(unescape(html[position:size]))
             return
-        position = end
-        closing, name, attributes, slash = match.groups()
-        if name is None:  # a comment or a declaration
-            continue
-        tag = name.lower()
-        if closing:
-            end_tag(tag)
-            continue
-        line += count("\n", counted, start)
-        counted = start
-        page.line = line
-        attrs = _attributes(attributes) if attributes else {}
-        if slash:
-            page.startend(tag, attrs)
-            continue
-        start_tag(tag, attrs)
-        raw_end = _RAW_END.get(tag)
-        if raw_end is not None:  # its content is text, up to its end tag: the tokens go on from there
-            end_match = raw_end.search(html, position)
-            stop = end_match.start() if end_match else size
-            if stop > position and page.in_main:
-                data(html[position:stop])
-            if end_match is None:
-                return
-            position = end_match.end()
-            end_tag(tag)
-            tokens = _TOKEN.finditer(html, position)

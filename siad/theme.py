@@ -70,6 +70,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one Theme per build: no need to look at each template's file again for every page
         )
         self.assets = self._collect_assets()
         if config.colours is not None:  # siad.yml « couleurs »: a generated stylesheet, loaded after the theme's

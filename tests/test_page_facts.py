@@ -42,3 +42,19 @@ def test_the_fast_reader_matches_html_parser_on_every_built_page(project: Path, 
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert read_page(html) == read_page(html, None, feed_with_html_parser), page
+
+
+def test_the_policy_check_sees_each_kind_of_problem_on_ordinary_tags() -> None:
+    """The reader skips the policy's checks for a tag with neither style, handler nor address to look
+    at: a problem hidden in an ordinary tag is still found, whatever its case and spaces."""
+    html = ('<main><a href=" JavaScript:alert(1)">x</a><p onClick="x()">y</p><span style="color:red">z</span>'
+            '<a class="x" href="../ok/">ok</a><img src="https://ailleurs.example/a.png" alt=""><form action="javascript:x"></form></main>')
+    problems = [problem for _, problem in read_page(html, "https://logement.exemple.fr/").policy]
+    assert problems == [
+        "adresse « javascript: » sur <a> (script-src)",
+        "gestionnaire d'événement onclick=\"…\" sur <p> (script-src)",
+        "attribut style=\"…\" sur <span> (style-src)",
+        "« https://ailleurs.example/a.png » sur <img> vient d'un autre site (img-src)",
+        "« javascript:x » sur <form> vient d'un autre site (form-action)",
+        "adresse « javascript: » sur <form> (script-src)",
+    ], problems
