@@ -14,7 +14,9 @@ import logging
 import mimetypes
 import posixpath
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -168,6 +170,21 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM (a service manager, ``kill``) and SIGHUP (the terminal closed) stop the preview like
+    Ctrl+C: the server returns and the preview folder is removed (the default action killed the
+    process at once, leaving a copy of the whole site in the temporary folder each time)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt  # livereload stops its loop on it
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def serve_project(root: Path, host: str, port: int) -> None:
     """Build, serve on ``host:port``, and rebuild on change until interrupted."""
     if not (root / CONFIG_FILE).is_file():
@@ -175,6 +192,7 @@ def serve_project(root: Path, host: str, port: int) -> None:
     warning = exposure_warning(host)
     if warning:
         click.echo(warning, err=True)
+    _stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="siad-apercu-"))
     state = PreviewState(root=root, out=workdir / "site")
     state.snapshot = state.watched_files()

@@ -147,3 +147,29 @@ def test_serve_also_answers_under_the_sites_sub_path(tmp_path: Path):
     stylesheet = re.search(rb'<link rel="stylesheet" href="(/logement/assets/[^"]+)"', page)[1].decode()
     assert get(stylesheet)[0] == "200 OK"
     assert get("/logement/../../etc/passwd")[0].startswith("404")
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_stopped_preview_leaves_nothing_behind(tmp_path: Path, stop: str) -> None:
+    """Stopped by Ctrl+C, by ``kill`` or by closing its terminal, the preview removes its temporary
+    folder (a whole copy of the site) and exits normally."""
+    import signal
+
+    project = tmp_path / "projet"
+    create_project(project, "Territoire de test")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "siad", "serve", "--source", str(project), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1", TMPDIR=str(temporary)),
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/", lambda html: "<h1>" in html)
+        assert [p.name for p in temporary.iterdir() if p.name.startswith("siad-apercu-")]
+        process.send_signal(getattr(signal, stop))
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not [p.name for p in temporary.iterdir() if p.name.startswith("siad-apercu-")]
