@@ -18,6 +18,7 @@ import secrets
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import markdown
@@ -35,10 +36,14 @@ SHORTCODE_ARG = re.compile(r"([a-z_][a-z0-9_]*)=(?:\"([^\"]*)\"|([^\s\"]+))")
 ShortcodeRenderer = Callable[[str, dict[str, str], Location], str]
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 17)  # 35,000 communes' names sorted by slug several times a build, and again by siad serve
 def slugify(text: str, separator: str = "-") -> str:
     """ASCII anchor ids for French headings: « Où déposer ? » → « ou-deposer »."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", separator, text).strip(separator) or "section"
+    return _NOT_SLUG.sub(separator, text).strip(separator) or "section"
 
 
 @dataclass
