@@ -537,6 +537,39 @@ def change_point(project: Path, round_: int) -> Path:
     return target
 
 
+# siad serve's rebuild, measured in its own process: the preview's state (siad.serve.PreviewState)
+# builds once, then each edit of a point is rebuilt with the cache kept open, as serve does after a save
+# (the half-second polling left out). Prints the seconds of each rebuild as JSON.
+_SERVE_REBUILDS = """
+import json, sys, time
+from pathlib import Path
+from bench.national import change_point
+from siad.serve import PreviewState
+project, out, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+state = PreviewState(root=project, out=out)
+state.rebuild()
+state.jobs = 1
+seconds = []
+for k in range(n):
+    change_point(project, 100 + k)
+    started = time.perf_counter()
+    state.rebuild()
+    seconds.append(time.perf_counter() - started)
+    assert not state.errors, state.errors
+state.cache.close()
+print(json.dumps(seconds))
+"""
+
+
+def serve_rebuilds(project: Path, out: Path, runs: int) -> list[float]:
+    """Seconds of each of ``runs`` rebuilds after a point edit in ``siad serve`` (see above)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _SERVE_REBUILDS, str(project), str(out), str(runs)], cwd=ROOT,
+                          env=siad_env(), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def siad_command(project: Path, out: Path) -> list[str]:
     return [sys.executable, "-m", "siad", "build", "--source", str(project), "--out", str(out)]
 
@@ -608,14 +641,16 @@ def measure_project(project: Path, out: Path, work: Path, label: str, runs: int 
     del files
     warm, rss_warm = timed_runs(cmd, n, siad_env())
     change, rss_change = timed_runs(cmd, n, siad_env(), lambda k: change_point(project, k))
+    served = serve_rebuilds(project, out, n)
     rss = [first.max_rss_kib, *rss_cold, *rss_warm, *rss_change]
     remove_output(out)
     entry = {
         "command": _shell(cmd), "runs": n, "cold": summary(cold), "warm": summary(warm), "one_point_changed": summary(change),
+        "one_point_changed_serve": summary(served),
         "peak_rss_mib": round(max(rss) / 1024, 1), **stats, "floor": floor,
     }
     log(f"{label}: cold {entry['cold']['median']:.1f} s, warm {entry['warm']['median']:.1f} s, one point "
-        f"{entry['one_point_changed']['median']:.1f} s, {stats['pages']} pages, {stats['bytes'] / 1e6:.0f} MB, "
+        f"{entry['one_point_changed']['median']:.1f} s (siad serve {entry['one_point_changed_serve']['median']:.1f} s), {stats['pages']} pages, {stats['bytes'] / 1e6:.0f} MB, "
         f"floor {floor['median']:.1f} s, peak RSS {entry['peak_rss_mib']} MiB")
     return entry
 

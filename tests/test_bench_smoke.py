@@ -58,6 +58,10 @@ def test_national_sample_builds_with_every_page(tmp_path):
     national.change_point(project, 1)
     assert not build_project(project, out).report.errors
 
+    # siad serve's rebuilds after a point edit, measured in their own process.
+    rebuilds = national.serve_rebuilds(project, out, 2)
+    assert len(rebuilds) == 2 and all(0 < seconds < 60 for seconds in rebuilds)
+
 
 def test_national_generator_is_deterministic_and_covers_every_commune(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
