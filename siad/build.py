@@ -56,12 +56,16 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     The garbage collector: loading the data and making the model creates a million objects that live
     as long as the build and hold no garbage, so it is paused until the model is made, then the model
     is frozen out of its walks (a national one-point build spent seconds in collections)."""
+    collecting = gc.isenabled()
     gc.disable()
     try:
         return _render_project(root, base_url, strict, cache, live, jobs, staging)
     finally:
         gc.unfreeze()  # siad serve builds again in this process: what this build leaves must be collectable
-        gc.enable()
+        if collecting:
+            gc.enable()
+        else:
+            gc.disable()  # a caller that had paused the collector keeps it paused
 
 
 def _render_project(root: Path, base_url: str | None, strict: bool, cache: PageCache | None, live: dict[str, str] | None,

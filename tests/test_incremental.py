@@ -336,3 +336,27 @@ def test_when_every_page_is_rendered_again_the_next_edit_is_still_incremental(pr
     assert _build(project, out) == (1, first - 1)
     assert tree_hashes(out) == _cold(project, tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".sortie.")]  # no staging folder left behind
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project: Path, tmp_path: Path) -> None:
+    """A build pauses the collector while it loads, then freezes its model: afterwards (success or
+    failure) nothing stays frozen, and the collector is on or off as the caller had it."""
+    import gc
+
+    from siad.build import build_project
+    from siad.errors import ProjectError
+
+    assert gc.isenabled()
+    build_project(project, tmp_path / "a", jobs=1)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (project / "data" / "lieux" / "adil03.yml").write_text("nom: [\n", encoding="utf-8")
+    with pytest.raises(ProjectError):
+        build_project(project, tmp_path / "b", jobs=1)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with pytest.raises(ProjectError):
+            build_project(project, tmp_path / "c", jobs=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
