@@ -21,6 +21,7 @@ from .data import Point, SiteData
 from .figure_views import source_text
 from .indicators import share
 from .osm_hours import to_osm
+from .record_cache import remember_each
 
 OPEN_DATA_DIR = "donnees/"
 SOURCE_ID = "siad"
@@ -129,24 +130,27 @@ def _point_records(point: Point, prefix: str, siren: str | None, fallback: dt.da
             json.dumps(_service(point, prefix, siren, fallback, level_name, hours), ensure_ascii=False), [_cell(v) for v in row])
 
 
-# What the last call made, kept for the next one in the same process (siad serve): points are frozen,
-# and a rebuild keeps the unchanged ones as the same objects; the entry holds the object, so its id
-# cannot be another's. id(point) → (point, arguments, records); communes: (communes, figures, bytes).
-_POINTS_MADE: dict[int, tuple] = {}
+def _points_records(data: SiteData, points: list[Point], prefix: str, siren: str | None, fallback: dt.date | None) -> list[tuple[str, str, list]]:
+    """Each point's lines, kept between builds like the point itself (:mod:`siad.record_cache`, keyed by
+    what the point was read from): a rebuild makes again only the changed points' lines — and those
+    of points read another way (no key) — the others' by forked workers when there are many."""
+    levels = {n: level.name for n, level in data.levels.items()}
+    arguments = [(prefix, siren, fallback, levels.get(point.level)) for point in points]
+    kept = [i for i, point in enumerate(points) if point.source in data.point_keys]
+    records: list = [None] * len(points)
+    with remember_each("donnees-lieu", [((data.point_keys[points[i].source], arguments[i]), i) for i in kept],
+                       lambda i, _report: _point_records(points[i], *arguments[i])) as batch:
+        for i, (value, _) in zip(kept, batch.results()):
+            records[i] = value
+    for i, point in enumerate(points):
+        if records[i] is None:
+            records[i] = _point_records(point, *arguments[i])
+    return records
+
+
+# The communes' table made by the last call, kept for the next one in the same process (siad serve
+# keeps unchanged records as the same objects; the entry holds them, so their ids cannot be others').
 _COMMUNES_MADE: list[tuple] = []
-
-
-def _points_records(points: list[Point], prefix: str, siren: str | None, fallback: dt.date | None, levels: dict[int, str]) -> list[tuple[str, str, list]]:
-    made = {}
-    for point in points:
-        arguments = (prefix, siren, fallback, levels.get(point.level))
-        known = _POINTS_MADE.get(id(point))
-        if known is None or known[0] is not point or known[1] != arguments:
-            known = (point, arguments, _point_records(point, *arguments))
-        made[id(point)] = known
-    _POINTS_MADE.clear()
-    _POINTS_MADE.update(made)
-    return [made[id(point)][2] for point in points]
 
 
 def _lines(lines: list[str]) -> bytes:
@@ -176,7 +180,7 @@ def _communes_csv(data: SiteData) -> bytes:
 def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None) -> list[OpenDataFile]:
     """The files, in a stable order; ``fallback``: the update date of points without ``verifie_le`` nor ``mises_a_jour`` (the source's date)."""
     points = sorted(data.points, key=lambda p: (p.level, p.slug))
-    records = _points_records(points, siren or "siad", siren, fallback, {n: level.name for n, level in data.levels.items()})
+    records = _points_records(data, points, siren or "siad", siren, fallback)
     files = [
         OpenDataFile("lieux-accueil-structures.json", "Lieux d'accueil (structures)", "Schéma data·inclusion v1, une structure par lieu ; champ supplémentaire « siad_niveau ».", "JSON",
                      _lines([r[0] for r in records])),

@@ -16,6 +16,7 @@ import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import yaml_cache
 from .cache import CachedPage, PageCache
 from .clock import build_date
 from .errors import Report
@@ -66,7 +67,8 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
                   if known.get(page.output, ("", ""))[0] == fp and live.get(page.output) == known[page.output][1]]
     reusable = cache.pages(candidates)
     todo = [i for i, page in enumerate(pages) if page.output not in reusable]
-    site.open_data, site.updates  # made once here, before the workers fork: they inherit them
+    with yaml_cache.using(cache):  # the open data's lines of unchanged points come from the cache
+        site.open_data, site.updates  # made once here, before the workers fork: they inherit them
     if live and 2 * len(todo) <= len(pages):
         staging = None  # a few pages: their bytes come back, and the live site is updated file by file
     results = _render(renderer, pages, todo, site.config.base_url, jobs, staging, live)

@@ -96,3 +96,25 @@ def test_csv_cells_are_never_spreadsheet_formulas(project: Path, tmp_path: Path)
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO((tmp_path / "out" / "donnees" / "lieux-accueil.csv").read_text(encoding="utf-8")), delimiter=";"))
     assert "'=1+1 ADIL" in [row[1] for row in rows]
+
+
+def test_a_rebuild_makes_again_only_the_open_data_of_the_changed_point(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each point's open-data lines are kept with the build's cache, keyed by what the point was read
+    from: after one point's file changed, only its lines are made again, and the files equal a cold build's."""
+    from siad import opendata
+    from siad.build import build_project
+
+    out = tmp_path / "sortie"
+    build_project(project, out, jobs=1)
+    made: list[str] = []
+    real = opendata._point_records
+    monkeypatch.setattr(opendata, "_point_records", lambda point, *args: made.append(point.slug) or real(point, *args))
+    adil = project / "data" / "lieux" / "adil03.yml"
+    adil.write_text(adil.read_text(encoding="utf-8").replace('"04 70 98 18 45"', '"04 70 98 18 46"'), encoding="utf-8")
+    build_project(project, out, jobs=1)
+    assert made == ["adil03"]
+    cold = tmp_path / "froid"
+    build_project(project, cold, clean=True, jobs=1)
+    for name in ("lieux-accueil-structures.json", "lieux-accueil-services.json", "lieux-accueil.csv"):
+        assert (out / "donnees" / name).read_bytes() == (cold / "donnees" / name).read_bytes(), name
+    assert "+33470981846" in (out / "donnees" / "lieux-accueil-structures.json").read_text(encoding="utf-8")

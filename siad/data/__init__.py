@@ -40,6 +40,7 @@ class SiteData:
     territory: Territory | None = None
     documents: Documents | None = None
     figures: Figures = field(default_factory=Figures)
+    point_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # point's source → (file name, SHA-256 of what was read)
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,22 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     # the reception points (10,000 files in a national project) are read by other processes while
     # this one reads the rest; their messages come in the same place and order as if read here
     point_files = _point_files(base / POINTS_DIR)
-    points = remember_each("lieu", [((path.name, _digest(path)), path) for path in point_files if path.suffix == ".yml"],
+    keys = [(path.name, _digest(path)) for path in point_files if path.suffix == ".yml"]
+    points = remember_each("lieu", list(zip(keys, (path for path in point_files if path.suffix == ".yml"))),
                            lambda path, r: point_from(root, path, r), jobs or 0)
     with points:
         _load_files(root, base, report, siren, freshness, data)
-        loaded = iter(points.results())
+        loaded = zip(keys, points.results())
     for path in point_files:
         if path.suffix == ".yaml":
             _wrong_extension(root, path, report)
             continue
-        point, messages = next(loaded)
+        key, (point, messages) = next(loaded)
         report.diagnostics.extend(messages)
         if point is not None:
             data.points.append(point)
+            if key[1] is not None:
+                data.point_keys[point.source] = key
     check_point_references(data, report)
     if freshness is not None:
         check_point_freshness(data.points, report, freshness.today, freshness.max_check_months)
