@@ -148,17 +148,17 @@ def _points_records(data: SiteData, points: list[Point], prefix: str, siren: str
     return records
 
 
-# The communes' table made by the last call, kept for the next one in the same process (siad serve
-# keeps unchanged records as the same objects; the entry holds them, so their ids cannot be others').
-_COMMUNES_MADE: list[tuple] = []
-
-
 def _lines(lines: list[str]) -> bytes:
     """A JSON array with one record per line: readable in a diff (a changed point is one changed
     line) and written by the C encoder (``indent`` falls back to the pure-Python one: 1 s for 10,000 points)."""
     if not lines:
         return b"[]\n"
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+
+
+# The communes' table made by the last call, kept for the next one in the same process (siad serve
+# keeps unchanged records as the same objects; the entry holds them, so their ids cannot be others').
+_COMMUNES_MADE: list[tuple] = []
 
 
 def _communes_csv(data: SiteData) -> bytes:

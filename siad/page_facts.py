@@ -99,15 +99,16 @@ class PageFacts:
     def __repr__(self) -> str:
         return f"PageFacts(ids={self.ids!r}, links={self.links!r}, policy={self.policy!r}, entry={self.entry!r})"
 
+    def _links_text(self) -> str:
+        return self._links if type(self._links) is str else json.dumps(self._links, ensure_ascii=False)
+
     def compact(self) -> "PageFacts":
         """The same facts without the search entry (the index keeps its record), links as JSON text."""
-        links = self._links if type(self._links) is str else json.dumps(self._links, ensure_ascii=False)
-        return PageFacts(self.ids, links, self.policy)
+        return PageFacts(self.ids, self._links_text(), self.policy)
 
     def to_json(self) -> tuple[str, str]:
         """(ids and policy, links) as two JSON texts; the entry is not kept (the index keeps its record)."""
-        links = self._links if type(self._links) is str else json.dumps(self._links, ensure_ascii=False)
-        return json.dumps({"ids": sorted(self.ids), "policy": self.policy}, ensure_ascii=False), links
+        return json.dumps({"ids": sorted(self.ids), "policy": self.policy}, ensure_ascii=False), self._links_text()
 
     @classmethod
     def from_json(cls, facts: str, links: str) -> "PageFacts":

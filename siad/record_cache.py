@@ -108,12 +108,15 @@ _MAKERS: dict[str, Callable[[list], object]] = {}
 def _makers() -> dict[str, Callable[[list], object]]:
     """Class name → a function making an instance from its fields' values, in order. Not through
     ``__init__``: a frozen dataclass sets each field with ``object.__setattr__``, twice as slow, and
-    none of these classes computes anything when made (no ``__post_init__``, no slots; tested)."""
+    none of these classes computes anything when made (no ``__post_init__``, no slots; tested). A
+    damaged document with more or fewer values than fields is refused, as ``__init__`` would."""
     if not _MAKERS:
         for name, kind in _registry().items():
             names = [f.name for f in dataclasses.fields(kind)]
 
             def make(values: list, kind=kind, names=names, new=object.__new__):
+                if type(values) is not list or len(values) != len(names):
+                    raise TypeError(f"{kind.__name__}: {len(names)} fields expected")
                 value = new(kind)
                 value.__dict__.update(zip(names, values))
                 return value

@@ -195,22 +195,22 @@ def serve_project(root: Path, host: str, port: int) -> None:
     _stop_on_signals()
     workdir = Path(tempfile.mkdtemp(prefix="siad-apercu-"))
     state = PreviewState(root=root, out=workdir / "site")
-    state.snapshot = state.watched_files()
-    state.rebuild()
-    state.jobs = 1  # no fork from the server's process
-    server = Server(app=make_app(state))
-    server._setup_logging = lambda: None  # livereload's own log lines are English and redundant with ours
-    logging.getLogger("tornado.access").setLevel(logging.ERROR)
-    # livereload polls its own watch list once a browser connects; give it one that never changes.
-    server.watch(str(workdir / "jamais-modifie"))
+    try:  # from here on, however the preview stops (even during its first build), its folder goes
+        state.snapshot = state.watched_files()
+        state.rebuild()
+        state.jobs = 1  # no fork from the server's process
+        server = Server(app=make_app(state))
+        server._setup_logging = lambda: None  # livereload's own log lines are English and redundant with ours
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)
+        # livereload polls its own watch list once a browser connects; give it one that never changes.
+        server.watch(str(workdir / "jamais-modifie"))
 
-    def tick() -> None:
-        if state.poll():
-            LiveReloadHandler.reload_waiters(path="*")
+        def tick() -> None:
+            if state.poll():
+                LiveReloadHandler.reload_waiters(path="*")
 
-    ioloop.PeriodicCallback(tick, POLL_MS).start()
-    click.echo(f"siad : aperçu sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
-    try:
+        ioloop.PeriodicCallback(tick, POLL_MS).start()
+        click.echo(f"siad : aperçu sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     finally:
         if state.cache is not None:

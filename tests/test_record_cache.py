@@ -127,3 +127,17 @@ def test_the_kept_classes_compute_nothing_when_made() -> None:
     while no kept class has a ``__post_init__`` or slots."""
     for kind in record_cache._types().values():
         assert not hasattr(kind, "__post_init__") and not hasattr(kind, "__slots__"), kind
+
+
+def test_a_damaged_document_is_loaded_again_not_half_rebuilt() -> None:
+    """A stored record with a field too few (a damaged or edited cache) is not recalled: decoding makes
+    instances without ``__init__``, so it must refuse what ``__init__`` would have refused."""
+    data = load_data(REPO_ROOT, Report(), "200071363")
+    point = data.points[0]
+    document = json.loads(record_cache._document(point, []))
+    assert record_cache._recall(json.dumps(document)) == (point, [])
+    fields = document["v"]["r"]["f"]
+    document["v"]["r"]["f"] = fields[:-1]
+    assert record_cache._recall(json.dumps(document)) is None
+    document["v"]["r"]["f"] = fields + [None]
+    assert record_cache._recall(json.dumps(document)) is None

@@ -67,7 +67,7 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     # this one reads the rest; their messages come in the same place and order as if read here
     point_files = _point_files(base / POINTS_DIR)
     keys = [(path.name, _digest(path)) for path in point_files if path.suffix == ".yml"]
-    points = remember_each("lieu", list(zip(keys, (path for path in point_files if path.suffix == ".yml"))),
+    points = remember_each("lieu", list(zip(keys, [path for path in point_files if path.suffix == ".yml"])),
                            lambda path, r: point_from(root, path, r), jobs or 0)
     with points:
         _load_files(root, base, report, siren, freshness, data)
