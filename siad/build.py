@@ -39,6 +39,7 @@ class BuildResult:
     reused: int = 0  # pages whose inputs had not changed: taken from the cache and the live site
     written: WriteStats | None = None
     staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
+    inputs_moved: bool = False  # project files changed while the build read them (see build_project)
 
     @property
     def pages(self) -> int:
@@ -115,7 +116,11 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
     Incremental by default: pages whose inputs did not change are neither rendered nor written again
     (siad's cache and the previous version of the site live in ``.siad-cache/`` next to ``out``);
     ``clean``: forget them and build everything. ``cache``: an open cache to use (``siad serve``
-    keeps one between rebuilds)."""
+    keeps one between rebuilds).
+
+    A project file saved while the build reads the project (an editor saving during ``siad serve``'s
+    rebuild) may have been read before or after its change: the site is written, but nothing this
+    build put in the cache is kept (``inputs_moved``), so the next build reads those files again."""
     check_output_dir(out, root)
     with output_lock(out):
         state = state_dir(out)
@@ -135,12 +140,18 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
                 cache.forget_build()
                 staging = new_staging(out)  # where the workers write the pages, when most are rendered again
                 try:
-                    result = render_project(root, base_url, strict, cache, live, jobs, staging)
+                    try:
+                        result = render_project(root, base_url, strict, cache, live, jobs, staging)
+                    finally:
+                        moved = sources is not None and _sources_if_safe(root) != sources
+                        if moved:  # saved while the build read them: nothing it learnt can be trusted later
+                            cache.discard_build()
+                    result.inputs_moved = moved
                     result.written = write_site(result.files, out, result.digests, staging, result.staged, sources)
                 finally:
                     if staging is not None and staging.exists():
                         shutil.rmtree(staging, ignore_errors=True)
-                if inputs:
+                if inputs and not moved:
                     cache.record_build(inputs, _manifest_digest(out), result.rendered + result.reused, result.report.diagnostics)
         finally:
             cache.flush_yaml()

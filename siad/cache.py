@@ -47,6 +47,8 @@ class PageCache:
         self._yaml_used: set[str] = set()
         self._records: dict[str, tuple] = {}
         self._records_used: set[str] = set()
+        self._this_build: set[str] = set()  # pages recorded by the build under way
+        self._records_new: set[str] = set()  # records kept by the build under way
         if self.path is not None:
             self._open()
 
@@ -114,6 +116,7 @@ class PageCache:
         """Record ``pages`` (newly rendered, with their links' messages) and forget every page not in
         ``keep``, in one transaction."""
         self._memory.update(pages)
+        self._this_build.update(pages)
         for gone in set(self._memory) - keep:
             del self._memory[gone]
         known = self.known()
@@ -203,6 +206,8 @@ class PageCache:
             self._reset()
 
     def forget_build(self) -> None:
+        """A build starts: the last one's result no longer stands."""
+        self._this_build, self._records_new = set(), set()
         if self._db is None:
             return
         try:
@@ -242,6 +247,28 @@ class PageCache:
     def record_put(self, key: str, value: object, messages) -> None:
         self._records[key] = (value, tuple(messages))
         self._records_used.add(key)
+        self._records_new.add(key)
+
+    def discard_build(self) -> None:
+        """Forget what the build under way recorded: its pages and the records it loaded. For a build
+        whose input files changed while it read them: a record kept under the digest its file had
+        before being read, or a page under a fingerprint taken after, could be served stale later."""
+        for key in self._records_new:
+            self._records.pop(key, None)
+            self._yaml_new.pop(key, None)
+        self._records_new = set()  # parsed trees stay: they are keyed by the very text parsed
+        gone, self._this_build = sorted(self._this_build), set()
+        known = self.known()
+        for output in gone:
+            self._memory.pop(output, None)
+            known.pop(output, None)
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM pages WHERE output = ?", ((o,) for o in gone))
+        except sqlite3.Error:
+            self._reset()
 
     def flush_yaml(self) -> None:
         """Store the files parsed by this build and forget those it did not read (older versions)."""

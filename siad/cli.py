@@ -160,8 +160,13 @@ def build(run: _Runner, source: Path, out: Path | None, base_url: str | None, st
             f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, "
             f"0 erreur ; site écrit dans {target} en {_seconds(started)} s ({_work(result)})" + (" [--strict]" if strict else "")
         )
+        if result.inputs_moved:
+            click.echo(f"siad : attention, {MOVED} : le site peut mêler les deux versions. Relancez « siad build ».", err=True)
 
     run(body)
+
+
+MOVED = "des fichiers du projet ont été modifiés pendant la construction"
 
 
 def _work(result) -> str:
@@ -202,6 +207,8 @@ def publish(run: _Runner, destination: Path, source: Path, out: Path | None, bas
         target = out if out is not None else source / "site"
         result = build_project(source, target, _base_url(base_url), strict)
         _print_report(result.report)
+        if result.inputs_moved:
+            raise PublishProblem(f"{MOVED} ; relancez la commande une fois les fichiers enregistrés")
         done = publishing.publish(target, destination, keep)
         if done.unchanged:
             click.echo(f"siad : {_plural(result.pages, 'page')}, {_counts(result.report)}, 0 erreur ; rien de nouveau : "

@@ -360,3 +360,46 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project: Path, tmp_
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _saved_while_read(monkeypatch, path: Path, old: str, new: str) -> None:
+    """The next build reads ``path`` after its digest was taken and just after an editor saved it again."""
+    import siad.data
+    from siad.data import points
+
+    def point_from(root, point, report):
+        if point.name == path.name and old in path.read_text(encoding="utf-8"):
+            _replace(path, old, new)
+        return points.point_from(root, point, report)
+
+    monkeypatch.setattr(siad.data, "point_from", point_from)
+
+
+def test_a_file_saved_while_the_build_reads_it_is_never_served_stale(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A save during a build (an editor, while ``siad serve`` rebuilds): the build may show either
+    version, but keeps nothing in its cache. Before, the new text was kept under the old text's
+    digest, so undoing the edit brought the undone hours back."""
+    out = tmp_path / "sortie"
+    _build(project, out)
+    point = project / "data" / "lieux" / "adil03.yml"
+    _replace(point, '"04 70 98 18 45"', '"04 70 98 18 46"')  # an edit: the point is read again
+    before = point.read_text(encoding="utf-8")
+    with monkeypatch.context() as patch:
+        _saved_while_read(patch, point, '"13:30-17:00"', '"13:30-16:30"')
+        result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "siad : attention, des fichiers du projet ont été modifiés pendant la construction" in result.stderr
+    assert "16:30" in (out / "lieux" / "adil03" / "index.html").read_text(encoding="utf-8")  # read after the save
+    point.write_text(before, encoding="utf-8")  # the edit undone
+    _build(project, out)
+    assert tree_hashes(out) == _cold(project, tmp_path)
+    assert "16:30" not in (out / "lieux" / "adil03" / "index.html").read_text(encoding="utf-8")
+
+
+def test_publish_refuses_a_site_whose_files_changed_while_it_was_built(project: Path, tmp_path: Path, monkeypatch) -> None:
+    point = project / "data" / "lieux" / "adil03.yml"
+    _saved_while_read(monkeypatch, point, '"13:30-17:00"', '"13:30-16:30"')
+    result = run("publish", tmp_path / "en-ligne", "--source", project, "--out", tmp_path / "sortie")
+    assert result.exit_code == 1, result.output
+    assert "publication impossible : des fichiers du projet ont été modifiés pendant la construction" in result.stderr
+    assert not (tmp_path / "en-ligne").exists()
