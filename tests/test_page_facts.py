@@ -58,3 +58,20 @@ def test_the_policy_check_sees_each_kind_of_problem_on_ordinary_tags() -> None:
         "« javascript:x » sur <form> vient d'un autre site (form-action)",
         "adresse « javascript: » sur <form> (script-src)",
     ], problems
+
+
+def test_facts_from_the_cache_are_read_when_asked_for_and_equal_the_first_ones() -> None:
+    """A one-point build reuses 46,000 pages: their facts stay text until a check asks for them."""
+    from siad.page_facts import PageFacts, read_page
+
+    page = ('<!DOCTYPE html><html lang="fr"><head><title>t</title></head><body><main id="contenu">'
+            '<h2 id="horaires">Horaires</h2><a href="/x/">x</a><p style="color:red">s</p></main></body></html>')
+    facts = read_page(page)
+    stored = PageFacts.from_json(*facts.to_json())
+    assert stored._ids is None and stored._policy is None
+    assert stored.ids == facts.ids == frozenset({"contenu", "horaires"})
+    assert stored.policy == facts.policy and stored.policy and stored.links == facts.links
+    plain = PageFacts.from_json(*read_page(page.replace(' style="color:red"', "")).to_json())
+    assert plain.policy == () and plain._ids is None  # no problem: nothing decoded to say so
+    damaged = PageFacts.from_json('{"ids": [', "[]")
+    assert damaged.ids == frozenset() and damaged.policy == ()  # a damaged row: no traceback
