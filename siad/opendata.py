@@ -21,7 +21,8 @@ from .data import Point, SiteData
 from .figure_views import source_text
 from .indicators import share
 from .osm_hours import to_osm
-from .record_cache import remember_each
+from .errors import Report
+from .record_cache import remember_each, remembered
 
 OPEN_DATA_DIR = "donnees/"
 SOURCE_ID = "siad"
@@ -156,14 +157,15 @@ def _lines(lines: list[str]) -> bytes:
     return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
-# The communes' table made by the last call, kept for the next one in the same process (siad serve
-# keeps unchanged records as the same objects; the entry holds them, so their ids cannot be others').
-_COMMUNES_MADE: list[tuple] = []
-
-
 def _communes_csv(data: SiteData) -> bytes:
-    if _COMMUNES_MADE and _COMMUNES_MADE[0][0] is data.communes and _COMMUNES_MADE[0][1] is data.figures:
-        return _COMMUNES_MADE[0][2]
+    """The communes' table: kept between builds while the communes and figures are the same records
+    (35,000 rows in a national project: half a second a build)."""
+    if data.communes_key is None:
+        return _make_communes_csv(data)
+    return remembered("donnees-communes", data.communes_key, Report(), lambda r: _make_communes_csv(data).decode("utf-8")).encode("utf-8")
+
+
+def _make_communes_csv(data: SiteData) -> bytes:
     total = data.figures.stock_total()
     rows = []
     for commune in sorted(data.communes.values(), key=lambda c: c.insee):
@@ -172,9 +174,7 @@ def _communes_csv(data: SiteData) -> bytes:
         part = share(stock, total)
         rows.append([commune.insee, commune.name, commune.postal_code, stock, f"{part.value:.1f}" if part.value is not None else None,
                      area.get("qpv") if area else None, source_text(area.stock_set) if area and area.stock_set else None])
-    content = _csv(["code_insee", "nom", "code_postal", "logements_sociaux", "part_territoire_pourcent", "logements_qpv", "source"], rows)
-    _COMMUNES_MADE[:] = [(data.communes, data.figures, content)]
-    return content
+    return _csv(["code_insee", "nom", "code_postal", "logements_sociaux", "part_territoire_pourcent", "logements_qpv", "source"], rows)
 
 
 def open_data_files(data: SiteData, siren: str | None, fallback: dt.date | None) -> list[OpenDataFile]:

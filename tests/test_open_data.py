@@ -118,3 +118,30 @@ def test_a_rebuild_makes_again_only_the_open_data_of_the_changed_point(project: 
     for name in ("lieux-accueil-structures.json", "lieux-accueil-services.json", "lieux-accueil.csv"):
         assert (out / "donnees" / name).read_bytes() == (cold / "donnees" / name).read_bytes(), name
     assert "+33470981846" in (out / "donnees" / "lieux-accueil-structures.json").read_text(encoding="utf-8")
+
+
+def test_the_communes_table_is_made_again_only_when_communes_or_figures_change(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """Kept with the build's cache like the points' lines: a point's edit does not make the 35,000
+    rows of a national project again; a figure's edit does, and the table then equals a cold build's."""
+    from siad import opendata
+    from siad.build import build_project
+
+    out = tmp_path / "sortie"
+    build_project(project, out, jobs=1)
+    made: list[int] = []
+    real = opendata._make_communes_csv
+    monkeypatch.setattr(opendata, "_make_communes_csv", lambda data: made.append(1) or real(data))
+    adil = project / "data" / "lieux" / "adil03.yml"
+    adil.write_text(adil.read_text(encoding="utf-8").replace('"04 70 98 18 45"', '"04 70 98 18 46"'), encoding="utf-8")
+    build_project(project, out, jobs=1)
+    assert made == []
+    figures = project / "data" / "chiffres" / "communes.csv"
+    text = figures.read_text(encoding="utf-8")
+    assert "Vichy;1867;" in text
+    figures.write_text(text.replace("Vichy;1867;", "Vichy;1866;").replace("Abrest;71;", "Abrest;72;"), encoding="utf-8")  # the total stays
+    build_project(project, out, jobs=1)
+    assert made == [1]
+    cold = tmp_path / "froid"
+    build_project(project, cold, clean=True, jobs=1)
+    assert (out / "donnees" / "communes.csv").read_bytes() == (cold / "donnees" / "communes.csv").read_bytes()
+    assert ";1866;" in (out / "donnees" / "communes.csv").read_text(encoding="utf-8")

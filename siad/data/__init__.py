@@ -41,6 +41,7 @@ class SiteData:
     documents: Documents | None = None
     figures: Figures = field(default_factory=Figures)
     point_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # point's source → (file name, SHA-256 of what was read)
+    communes_key: object = None  # what the communes and figures were loaded from (None: unknown), for what is made of them
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
 def _load_files(root: Path, base: Path, report: Report, siren: str | None, freshness: Freshness | None, data: SiteData) -> None:
     """Every data file but the reception points, into ``data``."""
     # 35,000 communes in a national project, each checked against the official list: kept once validated
-    data.communes = remembered("communes", (_digest(base / "communes.yml"), siren), report, lambda r: _communes(root, base, r, siren))
+    communes_key = (_digest(base / "communes.yml"), siren)
+    data.communes = remembered("communes", communes_key, report, lambda r: _communes(root, base, r, siren))
     levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
     territory = load_record(root, base / "territoire.yml", TERRITORY_SCHEMA, report, required=False)
     if territory:
@@ -102,10 +104,10 @@ def _load_files(root: Path, base: Path, report: Report, siren: str | None, fresh
     today = freshness.today if freshness else None
     max_years, accepted = (freshness.max_figure_years, freshness.accepted_old_figures) if freshness else (3, None)
     communes_broken = any(d.location.path == "data/communes.yml" for d in report.errors)
-    data.figures = remembered(
-        "chiffres", (_digests(base, ["communes.yml", BAILLEURS_FILE], CHIFFRES_DIR), siren, communes_broken, today.year if today else None, max_years, accepted),
-        report, lambda r: load_figures(root, r, data.communes, today, max_years, accepted),
-    )
+    figures_key = (_digests(base, ["communes.yml", BAILLEURS_FILE], CHIFFRES_DIR), siren, communes_broken, today.year if today else None, max_years, accepted)
+    data.figures = remembered("chiffres", figures_key, report, lambda r: load_figures(root, r, data.communes, today, max_years, accepted))
+    if None not in (communes_key[0], *(digest for _, digest in figures_key[0])):  # every file read: the key says what they held
+        data.communes_key = (communes_key, figures_key)
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
