@@ -178,8 +178,9 @@ class Batch:
         self.store = yaml_cache.store()
         self.keys = [_cache_key(kind, key) if self.store is not None else None for key, _ in items]
         self.done: dict[int, tuple] = {}  # index → (value, messages, document to store or None)
+        stored = _stored_many(self.store, [k for k in self.keys if k is not None])
         for i, cache_key in enumerate(self.keys):
-            known = _known(self.store, cache_key) if cache_key is not None else None
+            known = _known(self.store, cache_key, stored) if cache_key is not None else None
             if known is not None:
                 self.done[i] = (known[0], known[1], None)
         self.todo = [(i, arg) for i, (_, arg) in enumerate(items) if i not in self.done]
@@ -255,13 +256,23 @@ def _cache_key(kind: str, key: object) -> str:
     return f"{kind}:" + hashlib.sha256(repr((code_digest(), key)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _known(store, cache_key: str) -> tuple | None:
+def _stored_many(store, keys: list[str]) -> dict[str, str] | None:
+    """The stored forms of the records ``keys`` that the store's memory does not hold, read at once;
+    None when the store cannot (each is then read alone)."""
+    get_many = getattr(store, "yaml_get_many", None)
+    if get_many is None:
+        return None
+    held = getattr(store, "record_held", None)
+    return get_many([k for k in keys if held is None or not held(k)])
+
+
+def _known(store, cache_key: str, stored: dict[str, str] | None = None) -> tuple | None:
     """(value, messages) kept under ``cache_key``: in the store's memory (a long-running ``siad serve``),
-    else decoded from its stored form."""
+    else decoded from its stored form (``stored``: those read beforehand, by key)."""
     in_memory = getattr(store, "record_get", None)
     found = in_memory(cache_key) if in_memory is not None else None
     if found is None:
-        found = _recall(store.yaml_get(cache_key))
+        found = _recall(stored.get(cache_key) if stored is not None else store.yaml_get(cache_key))
         if found is not None and in_memory is not None:
             store.record_put(cache_key, *found)
     return found

@@ -141,3 +141,20 @@ def test_a_damaged_document_is_loaded_again_not_half_rebuilt() -> None:
     assert record_cache._recall(json.dumps(document)) is None
     document["v"]["r"]["f"] = fields + [None]
     assert record_cache._recall(json.dumps(document)) is None
+
+
+def test_many_kept_records_are_read_in_one_query(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A national build's 10,000 points (and their open-data lines) were 20,000 queries, one per record."""
+    from siad.cache import PageCache
+
+    out = tmp_path / "site"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    single, many = [], []
+    real_one, real_many = PageCache.yaml_get, PageCache.yaml_get_many
+    monkeypatch.setattr(PageCache, "yaml_get", lambda self, key: single.append(key) or real_one(self, key))
+    monkeypatch.setattr(PageCache, "yaml_get_many", lambda self, keys: many.append(len(keys)) or real_many(self, keys))
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase.\n")
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    points = len(list((project / "data" / "lieux").glob("*.yml")))
+    assert points > 10 and many == [points, points]  # the points, then their open-data lines
+    assert not any(key.startswith(("lieu:", "donnees-lieu:")) for key in single)

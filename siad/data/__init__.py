@@ -41,7 +41,7 @@ class SiteData:
     documents: Documents | None = None
     figures: Figures = field(default_factory=Figures)
     point_keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # point's source → (file name, SHA-256 of what was read)
-    communes_key: object = None  # what the communes and figures were loaded from (None: unknown), for what is made of them
+    communes_key: object = None  # what the communes and figures were loaded from, for what is made of them (None: not loaded)
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,7 @@ def _load_files(root: Path, base: Path, report: Report, siren: str | None, fresh
     communes_broken = any(d.location.path == "data/communes.yml" for d in report.errors)
     figures_key = (_digests(base, ["communes.yml", BAILLEURS_FILE], CHIFFRES_DIR), siren, communes_broken, today.year if today else None, max_years, accepted)
     data.figures = remembered("chiffres", figures_key, report, lambda r: load_figures(root, r, data.communes, today, max_years, accepted))
-    if None not in (communes_key[0], *(digest for _, digest in figures_key[0])):  # every file read: the key says what they held
-        data.communes_key = (communes_key, figures_key)
+    data.communes_key = (communes_key, figures_key)  # what they were made from, as their own records are kept
     grid_path = base / "cotation.yml"
     if grid_path.is_file():
         data.grid = load_grid_file(grid_path, relative_name(grid_path, root), report)
