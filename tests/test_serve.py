@@ -173,3 +173,26 @@ def test_a_stopped_preview_leaves_nothing_behind(tmp_path: Path, stop: str) -> N
         if process.poll() is None:
             process.kill()
     assert not [p.name for p in temporary.iterdir() if p.name.startswith("siad-apercu-")]
+
+
+def test_the_watched_files_are_every_input_file_with_its_time_and_size(tmp_path: Path) -> None:
+    """The poll (twice a second) lists what pathlib would, links to folders followed, and a link loop
+    does not hang it."""
+    from siad.serve import PreviewState
+    from siad.theme import builtin_theme_dir
+
+    project = tmp_path / "projet"
+    create_project(project)
+    (project / "content" / "annexes").mkdir()
+    (project / "content" / "annexes" / "fiche.txt").write_text("Une fiche.\n", encoding="utf-8")
+    (project / "content" / "boucle").symlink_to(project / "content")
+    state = PreviewState(root=project, out=tmp_path / "apercu")
+    found = state.watched_files()
+    expected = {}
+    for base in (project / "siad.yml", project / "data", project / "content" / "annexes", project / "themes", builtin_theme_dir()):
+        for path in [base] if base.is_file() else base.rglob("*") if base.is_dir() else []:
+            if path.is_file():
+                expected[str(path)] = (path.stat().st_mtime_ns, path.stat().st_size)
+    assert str(project / "content" / "annexes" / "fiche.txt") in found
+    assert str(project / "content" / "boucle" / "annexes" / "fiche.txt") in found  # through the link
+    assert {k: v for k, v in found.items() if "/content/" not in k or "/content/annexes/" in k and "boucle" not in k} == expected
