@@ -132,28 +132,29 @@ class Dependencies:
         return "\x02".join(f"{p.source}\x00{files.get(p.source)}" for p in points)
 
     def of(self, page: Page) -> str:
+        """What the page depends on, as text (:func:`page_fingerprint` digests it with the rest)."""
         if page.point is not None:
-            return _digest(repr(("lieu", self.core, page.point.source, self.point_files.get(page.point.source))))
+            return repr(("lieu", self.core, page.point.source, self.point_files.get(page.point.source)))
         if page.commune is not None:
             local, sector, common = self.points.of_commune(page.commune.insee)
             common_key = self._common if len(common) == len(self.points.common) else self._points_key(common)
-            return _digest("\x01".join(("commune", self.core, self._points_key(local), self._points_key(sector), common_key)))
+            return "\x01".join(("commune", self.core, self._points_key(local), self._points_key(sector), common_key))
         if page.markdown is not None:
             body = page.markdown.body
             part = _POINTS_PART.fullmatch(body) if page.markdown.source == "(siad)" else None
             if part is not None and part[1] in self.point_parts:
                 listed = [(p.source, self.point_files.get(p.source)) for p in self.point_parts[part[1]].items]
-                return _digest(repr(("partie", body, self.core, self.point_index_shape, listed)))
+                return repr(("partie", body, self.core, self.point_index_shape, listed))
             data = self.territory
             if "{{<" in body:
                 names = set(_SHORTCODE.findall(body))
                 data = self.core if names and names <= POINT_FREE_SHORTCODES else self.everything
-            return _digest(repr(("page", page.markdown.source, page.markdown.body_line, body, data)))
-        return _digest(repr(("autre", self.everything)))
+            return repr(("page", page.markdown.source, page.markdown.body_line, body, data))
+        return repr(("autre", self.everything))
 
 
 def page_fingerprint(common: str, dependencies: Dependencies, page: Page) -> str:
-    return _digest(repr((common, page.url, page.output, page.template, dependencies.of(page))))
+    return _digest("\x03".join((common, page.url, page.output, repr(page.template), dependencies.of(page))))
 
 
 def _digest(text: str) -> str:

