@@ -89,24 +89,33 @@ def read_manifest(folder: Path) -> dict[str, str] | None:
     return {path: entry[0] for path, entry in entries.items()} if entries is not None else None
 
 
-_READ: dict[Path, tuple[tuple[int, int, int], dict[str, tuple[str, int]] | None]] = {}  # the last manifest read in each folder
+# The last manifests read or written, by the identity of their file (device, inode, time, size),
+# not by folder: the previous version and the live site exchange their folders at each switch.
+_READ: dict[tuple[int, int, int, int], dict[str, tuple[str, int]] | None] = {}
+_READ_KEPT = 3  # the live site, its previous version, the one just written: a national manifest is large
 
 
 def _manifest_entries(folder: Path) -> dict[str, tuple[str, int]] | None:
     """Output path → (SHA-256, size) of every file of the manifest in ``folder`` (do not modify the
-    result: a manifest is read once while its file stays the same — a build asks several times)."""
+    result: a manifest is read once while its file stays the same — a build asks several times, and
+    ``siad serve`` reads again at each rebuild the manifests it wrote)."""
     try:
         stat = (folder / MANIFEST).stat()
     except OSError:
         return None
-    key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    known = _READ.get(folder)
-    if known is not None and known[0] == key:
-        return known[1]
+    key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key in _READ:
+        return _READ[key]
     entries = _parse_manifest(folder)
-    _READ.clear()  # one folder at a time is enough, and a national manifest is large
-    _READ[folder] = (key, entries)
+    _remember(key, entries)
     return entries
+
+
+def _remember(key: tuple[int, int, int, int], entries: dict[str, tuple[str, int]] | None) -> None:
+    _READ.pop(key, None)
+    _READ[key] = entries
+    while len(_READ) > _READ_KEPT:
+        del _READ[next(iter(_READ))]
 
 
 def _parse_manifest(folder: Path) -> dict[str, tuple[str, int]] | None:
@@ -192,6 +201,7 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
             safe_relative(path)
             sizes[path] = ((staging if path in staged else out) / path).stat().st_size
     manifest = manifest_bytes(files, digests, sizes, sources)
+    written = {path: (digests[path], sizes[path]) for path in files}  # what the new manifest says
     if staging is None:
         _remove_stale_temporaries(out)
     if live is not None and live == {path: digests[path] for path in files} and (out / MANIFEST).read_bytes() == manifest:
@@ -200,14 +210,14 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
         return WriteStats(unchanged=True)
     previous = state_dir(out) / PREVIOUS
     if live is not None and read_manifest(previous) is not None and _can_exchange():
-        stats = _update_previous_and_switch(files, digests, manifest, out, previous, staging, staged)
+        stats = _update_previous_and_switch(files, digests, manifest, out, previous, staging, staged, written)
         if stats is not None:
             return stats
-    return _write_and_swap(files, digests, manifest, out, previous if live is not None else None, staging, staged)
+    return _write_and_swap(files, digests, manifest, out, previous if live is not None else None, staging, staged, written)
 
 
 def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path,
-                                staging: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats | None:
+                                staging: Path | None = None, staged: set[str] | frozenset = frozenset(), entries=None) -> WriteStats | None:
     """Bring the previous version (kept from the last switch) up to date, file by file, then switch it
     in. The ``staged`` pages are linked from ``staging``, which stays whole (the caller removes it)."""
     stale = read_manifest(previous) or {}
@@ -231,14 +241,14 @@ def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, prev
             stats.written += 1
         else:
             _put(files[rel], out, rel, target, stats)
-    _finish(previous, manifest)
+    _finish(previous, manifest, entries)
     if not _exchange(previous, out):  # e.g. another file system: the caller writes a fresh folder instead
         return None
     return stats
 
 
 def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Path | None,
-                    tmp: Path | None = None, staged: set[str] | frozenset = frozenset()) -> WriteStats:
+                    tmp: Path | None = None, staged: set[str] | frozenset = frozenset(), entries=None) -> WriteStats:
     tmp = tmp if tmp is not None else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     stats = WriteStats()
     try:
@@ -249,7 +259,7 @@ def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Pat
             target = tmp.joinpath(*safe_relative(rel).parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             _put(files[rel], out, rel, target, stats)
-        _finish(tmp, manifest)
+        _finish(tmp, manifest, entries)
         os.chmod(tmp, 0o755)
         exchanged = _swap(tmp, out)
         if exchanged and keep_old_at is not None and read_manifest(tmp) is not None:
@@ -282,13 +292,18 @@ def _link(folder: Path, rel: str, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _finish(folder: Path, manifest: bytes) -> None:
+def _finish(folder: Path, manifest: bytes, entries: dict[str, tuple[str, int]] | None = None) -> None:
+    """Write the marker and the manifest; ``entries``: what the manifest says (output path → (SHA-256,
+    size)), remembered so that the next build in this process does not read it again."""
     marker = folder / MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     for written in (marker, folder / MANIFEST):  # new files: never write into one that may be linked
         written.unlink(missing_ok=True)
     marker.write_text(json.dumps({"generateur": "siad", "version": __version__}, sort_keys=True) + "\n", encoding="utf-8")
     (folder / MANIFEST).write_bytes(manifest)
+    if entries is not None:
+        stat = (folder / MANIFEST).stat()
+        _remember((stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size), entries)
 
 
 def _prune_empty_parents(folder: Path, root: Path) -> None:

@@ -10,6 +10,7 @@ that only a few pages were rendered again (the CLI's summary line says how many)
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import sqlite3
@@ -403,3 +404,30 @@ def test_publish_refuses_a_site_whose_files_changed_while_it_was_built(project: 
     assert result.exit_code == 1, result.output
     assert "publication impossible : des fichiers du projet ont été modifiés pendant la construction" in result.stderr
     assert not (tmp_path / "en-ligne").exists()
+
+
+def test_the_preview_does_not_read_again_the_manifests_it_wrote(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A national manifest lists 56,000 files: ``siad serve`` remembers those it wrote, across the
+    switch that exchanges the live site and its previous version."""
+    from siad import writer
+    from siad.build import build_project
+    from siad.cache import PageCache
+
+    out = tmp_path / "apercu" / "site"
+    cache = PageCache(writer.state_dir(out))
+    try:
+        build_project(project, out, cache=cache, jobs=1)
+        build_project(project, out, cache=cache, jobs=1, clean=False)
+        page = project / "content" / "mutation.md"
+        parsed: list[Path] = []
+        real = writer._parse_manifest
+        monkeypatch.setattr(writer, "_parse_manifest", lambda folder: parsed.append(folder) or real(folder))
+        for sentence in ("Une phrase.", "Une autre phrase."):
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+            build_project(project, out, cache=cache, jobs=1)
+    finally:
+        cache.close()
+    assert parsed == []
+    assert writer.read_manifest(out) == {path: hashlib.sha256((out / path).read_bytes()).hexdigest() for path in tree_hashes(out)
+                                         if not path.startswith(".siad/")}
+    assert tree_hashes(out) == _cold(project, tmp_path)
