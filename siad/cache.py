@@ -21,7 +21,7 @@ from .errors import Diagnostic, Location
 from .page_facts import PageFacts
 
 CACHE_FILE = "pages.sqlite3"
-_SCHEMA = f"siad {__version__}, schéma 4"
+_SCHEMA = f"siad {__version__}, schéma 5"
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class CachedPage:
     facts: PageFacts
     diagnostics: tuple[Diagnostic, ...]
     links: tuple[Diagnostic, ...] | None = None  # the link check's messages about this page, once checked
-    search: str | None = None  # its record in the search index (siad.search_index.search_record)
+    search: bytes | None = None  # its record in the search index, UTF-8 JSON (siad.search_index.search_record)
 
 
 class PageCache:
@@ -105,7 +105,8 @@ class PageCache:
                                         "FROM pages p JOIN wanted w ON p.output = w.output")
                 for output, fingerprint, digest, facts, page_links, diagnostics, links, search in rows:
                     page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, page_links), _diagnostics_json(diagnostics),
-                                      _diagnostics_json(links) if links is not None else None, search)
+                                      _diagnostics_json(links) if links is not None else None,
+                                      search.encode("utf-8", "surrogatepass") if type(search) is str else search)  # stored as BLOB
                     self._memory[output] = found[output] = page
             except (sqlite3.Error, ValueError, KeyError, TypeError):
                 self._reset()
@@ -313,7 +314,7 @@ class PageCache:
 def _create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, page_links TEXT, "
-               "diagnostics TEXT, links TEXT, search TEXT)")
+               "diagnostics TEXT, links TEXT, search BLOB)")
     db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
 
 

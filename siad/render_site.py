@@ -42,7 +42,7 @@ class SiteOutput:
     files: dict[str, bytes | None]  # None: the same bytes as the live site's file
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each page
     facts: dict[str, PageFacts] = field(default_factory=dict)
-    search: dict[str, str | None] = field(default_factory=dict)  # each page's record in the search index
+    search: dict[str, bytes | None] = field(default_factory=dict)  # each page's record in the search index
     rendered: int = 0
     reused: int = 0
     staged: set[str] = field(default_factory=set)  # pages already written into the staging folder

@@ -40,25 +40,32 @@ def indexed(page: Page) -> bool:
     return page.output != NOT_FOUND_OUTPUT and page.url != SEARCH_URL
 
 
-def search_record(page: Page, entry: dict) -> str | None:
-    """The page's record in the index, as JSON text (the cache keeps it so: a rebuild joins the
-    records of unchanged pages without reading them again); None for a page left out of the index."""
+def search_record(page: Page, entry: dict) -> bytes | None:
+    """The page's record in the index, as UTF-8 JSON (the cache keeps it so: a rebuild joins the
+    records of unchanged pages without reading or encoding them again — 89 MB for a national site);
+    None for a page left out of the index."""
     if not indexed(page) or entry["search_form"]:  # search_form: a search page from content/, elsewhere than recherche/
         return None
     record = {"url": page.url, "title": entry["title"] or page.title, "description": entry["description"],
               "headings": entry["headings"], "text": entry["text"]}
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, str | None] | None = None) -> bytes:
+def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, bytes | None] | None = None) -> bytes:
     """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root):
     ``{"pages":[…]}``, compact, keys sorted.
 
     ``records``: the pages' :func:`search_record`, by output path; the other pages are read here."""
     records = records or {}
     found = []
-    for page in sorted((p for p in pages if indexed(p) and p.output in files), key=lambda p: p.url):
-        record = records[page.output] if page.output in records else search_record(page, page_entry(files[page.output].decode("utf-8")))
+    by_url = sorted((page.url, page) for page in pages if page.output in files and indexed(page))  # URLs are unique
+    for _, page in by_url:
+        record = records.get(page.output, _UNREAD)
+        if record is _UNREAD:
+            record = search_record(page, page_entry(files[page.output].decode("utf-8")))
         if record is not None:
             found.append(record)
-    return ('{"pages":[' + ",".join(found) + "]}\n").encode("utf-8")
+    return b'{"pages":[' + b",".join(found) + b"]}\n"
+
+
+_UNREAD = object()
