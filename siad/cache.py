@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -101,10 +102,10 @@ class PageCache:
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM wanted")
                 self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
-                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.page_links, p.diagnostics, p.links, p.search "
+                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links, p.search "
                                         "FROM pages p JOIN wanted w ON p.output = w.output")
-                for output, fingerprint, digest, facts, page_links, diagnostics, links, search in rows:
-                    page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, page_links), _diagnostics_json(diagnostics),
+                for output, fingerprint, digest, facts, diagnostics, links, search in rows:  # the pages' links: when asked for
+                    page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, partial(self._page_links, output)), _diagnostics_json(diagnostics),
                                       _diagnostics_json(links) if links is not None else None,
                                       search.encode("utf-8", "surrogatepass") if type(search) is str else search)  # stored as BLOB
                     self._memory[output] = found[output] = page
@@ -112,6 +113,32 @@ class PageCache:
                 self._reset()
                 return {}
         return found
+
+    def _page_links(self, output: str) -> str:
+        """The JSON text of a cached page's links ("[]" when the cache lost it: nothing to check)."""
+        row = None
+        if self._db is not None:
+            try:
+                row = self._db.execute("SELECT page_links FROM pages WHERE output = ?", (output,)).fetchone()
+            except sqlite3.Error:
+                row = None
+        return row[0] if row and type(row[0]) is str else "[]"
+
+    def read_links(self, facts: dict[str, PageFacts]) -> None:
+        """Read at once the links of every page of ``facts`` whose links are still in the cache (a link
+        check of the whole site; one query instead of one per page)."""
+        wanted = [o for o, f in facts.items() if not f.links_known]
+        if not wanted or self._db is None:
+            return
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
+            for output, links in self._db.execute("SELECT p.output, p.page_links FROM pages p JOIN wanted w ON p.output = w.output"):
+                if type(links) is str:
+                    facts[output].set_links_text(links)
+        except sqlite3.Error:
+            return  # each page's links are then read when asked for
 
     def update(self, pages: dict[str, CachedPage], keep: set[str]) -> None:
         """Record ``pages`` (newly rendered, with their links' messages) and forget every page not in

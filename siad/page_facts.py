@@ -17,6 +17,7 @@ import json
 import re
 from html import unescape
 from html.parser import HTMLParser
+from typing import Callable
 from urllib.parse import urlsplit
 
 # --- what each check looks for ----------------------------------------------------------------
@@ -78,11 +79,11 @@ class PageFacts:
     pages it rendered again, not those of the 46,000 others, and a cold build holds 46,000 strings
     instead of 2.3 million tuples (300 MB at national scale)."""
 
-    __slots__ = ("_ids", "_policy", "entry", "_links", "_stored")
+    __slots__ = ("_ids", "_policy", "entry", "_links", "_stored", "_stored_links")
 
     def __init__(self, ids: frozenset[str], links: tuple[tuple[str, int], ...] | str, policy: tuple[tuple[int, str], ...],
                  entry: dict | None = None) -> None:
-        self._ids, self._links, self._policy, self.entry, self._stored = ids, links, policy, entry, None
+        self._ids, self._links, self._policy, self.entry, self._stored, self._stored_links = ids, links, policy, entry, None, None
 
     @property
     def ids(self) -> frozenset[str]:
@@ -108,8 +109,20 @@ class PageFacts:
 
     @property
     def links(self) -> tuple[tuple[str, int], ...]:
-        links = self._links  # decoded each time, never kept: 2.3 million tuples for a national site
-        return tuple(map(tuple, json.loads(links))) if type(links) is str else links
+        links = self._links if self._links is not None else self._read_links()  # decoded each time, never kept:
+        return tuple(map(tuple, json.loads(links))) if type(links) is str else links  # 2.3 million tuples nationally
+
+    def _read_links(self) -> str:
+        """The links' text kept in the cache, read now (see from_json)."""
+        self._links = self._stored_links()
+        return self._links
+
+    @property
+    def links_known(self) -> bool:
+        return self._links is not None
+
+    def set_links_text(self, links: str) -> None:
+        self._links = links
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PageFacts):
@@ -122,7 +135,8 @@ class PageFacts:
         return f"PageFacts(ids={self.ids!r}, links={self.links!r}, policy={self.policy!r}, entry={self.entry!r})"
 
     def _links_text(self) -> str:
-        return self._links if type(self._links) is str else json.dumps(self._links, ensure_ascii=False)
+        links = self._links if self._links is not None else self._read_links()
+        return links if type(links) is str else json.dumps(links, ensure_ascii=False)
 
     def compact(self) -> "PageFacts":
         """The same facts without the search entry (the index keeps its record), links as JSON text."""
@@ -133,10 +147,14 @@ class PageFacts:
         return json.dumps({"ids": sorted(self.ids), "policy": self.policy}, ensure_ascii=False), self._links_text()
 
     @classmethod
-    def from_json(cls, facts: str, links: str) -> "PageFacts":
-        """Decoded when asked for: a one-point build reuses 46,000 pages and reads the ids of a few."""
-        made = cls(None, links, None)  # type: ignore[arg-type]
+    def from_json(cls, facts: str, links: str | Callable[[], str]) -> "PageFacts":
+        """Decoded when asked for: a one-point build reuses 46,000 pages and reads the ids of a few.
+        ``links``: their JSON text, or a function that reads it (the cache: 76 MB of links for a
+        national site, which a one-point build checks for the pages it rendered again only)."""
+        made = cls(None, links if type(links) is str else None, None)  # type: ignore[arg-type]
         made._stored = facts
+        if made._links is None:
+            made._stored_links = links
         return made
 
 

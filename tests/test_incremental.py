@@ -254,9 +254,16 @@ def test_the_preview_renders_again_only_what_an_edit_changed(project: Path, tmp_
     state.cache.close()
 
 
-def test_links_of_reused_pages_are_checked_against_the_new_pages(project: Path, tmp_path: Path) -> None:
+def test_links_of_reused_pages_are_checked_against_the_new_pages(project: Path, tmp_path: Path, monkeypatch) -> None:
     """A page taken from the cache keeps its link warnings, and gets new ones when a page it links to
-    loses the anchor it points at — although the page itself was not rendered again."""
+    loses the anchor it points at — although the page itself was not rendered again. Its links are
+    read from the cache only then (all at once), not when its last messages stand."""
+    from siad.cache import PageCache
+
+    read: list[str] = []
+    one, many = PageCache._page_links, PageCache.read_links
+    monkeypatch.setattr(PageCache, "_page_links", lambda self, output: read.append(output) or one(self, output))
+    monkeypatch.setattr(PageCache, "read_links", lambda self, facts: read.append("tous") or many(self, facts))
     out = tmp_path / "sortie"
     (project / "content" / "cotation.md").open("a", encoding="utf-8").write("\nVoir [une ancre](#nulle-part).\n")
     (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\n## Un titre visé {#vise}\n\nVoir aussi [la cotation](cotation.md).\n")
@@ -264,15 +271,18 @@ def test_links_of_reused_pages_are_checked_against_the_new_pages(project: Path, 
     first = run("build", "--source", project, "--out", out)
     assert first.exit_code == 0, first.output
     assert first.stderr.count("ancre inconnue") == 1
+    read.clear()
 
     (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
     second = run("build", "--source", project, "--out", out)
     assert "(1 page rendue" in second.stdout
     assert second.stderr == first.stderr  # cotation's warning, replayed from the cache
+    assert read == []  # no page appeared nor changed its ids: the reused pages' links were not read
 
     _replace(project / "content" / "mutation.md", "{#vise}", "{#ailleurs}")
     third = run("build", "--source", project, "--out", out)
     assert "(1 page rendue" in third.stdout
+    assert read == ["tous"]
     assert third.stderr.count("ancre inconnue") == 2
     assert "ancre inconnue dans la page attribution/index.html" in third.stderr and "« ../mutation/#vise »" in third.stderr
     cold = run("build", "--source", project, "--out", tmp_path / "froid", "--clean")
