@@ -163,12 +163,16 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
 
 
 def _sources_if_safe(root: Path) -> str | None:
-    """The digest of the project's files, once the symbolic links are known to stay inside the project; None otherwise."""
+    """The digest of the project's files, once the symbolic links are known to stay inside the project;
+    None otherwise, or when a file vanished while it was read (an editor replacing it)."""
     report = Report()
     check_symlinks(root, report)
     if report.has_errors:
         return None  # render_project reports them
-    return sources_digest(root)
+    try:
+        return sources_digest(root)
+    except OSError:
+        return None
 
 
 def _manifest_digest(out: Path) -> str:

@@ -441,3 +441,24 @@ def test_the_preview_does_not_read_again_the_manifests_it_wrote(project: Path, t
     assert writer.read_manifest(out) == {path: hashlib.sha256((out / path).read_bytes()).hexdigest() for path in tree_hashes(out)
                                          if not path.startswith(".siad/")}
     assert tree_hashes(out) == _cold(project, tmp_path)
+
+
+def test_a_file_vanishing_while_the_project_is_hashed_again_gives_a_warning_not_a_traceback(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """An editor replaces a file (delete, then write) just as the build takes the project's digest again."""
+    import siad.build
+
+    calls: list[int] = []
+    real = siad.build.sources_digest
+
+    def sources_digest(root):
+        calls.append(1)
+        if len(calls) == 2:
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(root)
+
+    monkeypatch.setattr(siad.build, "sources_digest", sources_digest)
+    result = run("build", "--source", project, "--out", tmp_path / "sortie")
+    assert result.exit_code == 0, result.output
+    assert "modifiés pendant la construction" in result.stderr and "Traceback" not in result.output
+    monkeypatch.setattr(siad.build, "sources_digest", real)
+    assert _build(project, tmp_path / "sortie")[1] == 0  # nothing of that build was kept: everything rendered again
