@@ -38,7 +38,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered by this build
     reused: int = 0  # pages whose inputs had not changed: taken from the cache and the live site
     written: WriteStats | None = None
-    staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
+    staged: dict[str, int] = field(default_factory=dict)  # pages already written into the staging folder → their size
     inputs_moved: bool = False  # project files changed while the build read them (see build_project)
 
     @property

@@ -45,7 +45,7 @@ class SiteOutput:
     search: dict[str, bytes | None] = field(default_factory=dict)  # each page's record in the search index
     rendered: int = 0
     reused: int = 0
-    staged: set[str] = field(default_factory=set)  # pages already written into the staging folder
+    staged: dict[str, int] = field(default_factory=dict)  # pages already written into the staging folder → their size
     outputs: str = ""  # digest of the list of output files
     link_scope: set[str] | None = None  # the pages whose links need checking (None: all of them)
     previous_links: dict = field(default_factory=dict)  # the link check's messages of the other pages
@@ -91,8 +91,8 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
             break  # the same template error would repeat on every page
         output.files[page.output], output.digests[page.output], output.facts[page.output] = html, digest, facts
         output.search[page.output] = record
-        if staged:
-            output.staged.add(page.output)
+        if staged is not None:
+            output.staged[page.output] = staged
         fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics, search=record)
         output.rendered += 1
     if report.has_errors:
@@ -148,7 +148,8 @@ _JOB: tuple | None = None  # (renderer, pages, base_url, staging, live): set bef
 
 def _render_one(index: int) -> tuple:
     """(bytes, or None when the live site already has them or once written into the staging folder;
-    SHA-256; facts; search-index record; diagnostics; template error; written into the staging folder)."""
+    SHA-256; facts; search-index record; diagnostics; template error; the size written into the
+    staging folder, or None)."""
     renderer, pages, base_url, staging, live = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
@@ -158,14 +159,14 @@ def _render_one(index: int) -> tuple:
         return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), False
     data = html.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    staged = False
+    staged = None  # or the size of the file written into the staging folder
     if live.get(pages[index].output) == digest:
         data = None  # rendered again to the same bytes (a new version of siad): neither sent back nor written
     elif staging is not None:
         target = staging.joinpath(*safe_relative(pages[index].output).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        data, staged = None, True
+        data, staged = None, len(data)
     facts = read_page(html, base_url)
     return data, digest, facts.compact(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None, staged
 

@@ -22,9 +22,11 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 
 try:
     import fcntl
@@ -171,8 +173,11 @@ def new_staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
 
 
+_NONE: Mapping[str, int] = MappingProxyType({})
+
+
 def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str] | None = None,
-               staging: Path | None = None, staged: set[str] | frozenset = frozenset(), sources: str | None = None) -> WriteStats:
+               staging: Path | None = None, staged: Mapping[str, int] = _NONE, sources: str | None = None) -> WriteStats:
     """Make ``files`` (relative path → bytes) the new content of ``out``, in one atomic switch.
 
     A ``None`` value means « the same bytes as in the live site »: ``digests`` (path → SHA-256) then
@@ -197,9 +202,11 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
                 digests[path] = hashlib.sha256(data).hexdigest()
         elif path not in staged and entries is not None and path in entries and entries[path][0] == digests.get(path):
             sizes[path] = entries[path][1]  # the live file, already checked when it was written
+        elif path in staged:
+            sizes[path] = staged[path]  # written by the worker that rendered it
         else:
             safe_relative(path)
-            sizes[path] = ((staging if path in staged else out) / path).stat().st_size
+            sizes[path] = (out / path).stat().st_size
     manifest = manifest_bytes(files, digests, sizes, sources)
     written = {path: (digests[path], sizes[path]) for path in files}  # what the new manifest says
     if staging is None:
@@ -217,7 +224,7 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
 
 
 def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path,
-                                staging: Path | None = None, staged: set[str] | frozenset = frozenset(), entries=None) -> WriteStats | None:
+                                staging: Path | None = None, staged: Mapping[str, int] = _NONE, entries=None) -> WriteStats | None:
     """Bring the previous version (kept from the last switch) up to date, file by file, then switch it
     in. The ``staged`` pages are linked from ``staging``, which stays whole (the caller removes it)."""
     stale = read_manifest(previous) or {}
@@ -248,7 +255,7 @@ def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, prev
 
 
 def _write_and_swap(files, digests, manifest: bytes, out: Path, keep_old_at: Path | None,
-                    tmp: Path | None = None, staged: set[str] | frozenset = frozenset(), entries=None) -> WriteStats:
+                    tmp: Path | None = None, staged: Mapping[str, int] = _NONE, entries=None) -> WriteStats:
     tmp = tmp if tmp is not None else Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     stats = WriteStats()
     try:

@@ -3,6 +3,7 @@ manifest and `siad diff` between two builds."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -86,6 +87,9 @@ def test_the_manifest_names_every_file_and_the_sources(project: Path, tmp_path: 
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.relative_to(out).as_posix().startswith(".siad/")}
     assert set(manifest["fichiers"]) == files
     assert manifest["fichiers"]["index.html"]["octets"] == (out / "index.html").stat().st_size
+    for name, entry in manifest["fichiers"].items():  # pages written by the workers that rendered them included
+        data = (out / name).read_bytes()
+        assert (entry["octets"], entry["sha256"]) == (len(data), hashlib.sha256(data).hexdigest()), name
     first = manifest["sources_sha256"]
     assert re.fullmatch(r"[0-9a-f]{64}", first)
 
