@@ -120,7 +120,8 @@ def _link_scope(output: SiteOutput, reused: dict[str, CachedPage], before: dict[
 def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[str], live: dict[str, str]) -> None:
     """Everything but the pages. ``reused``: the pages taken from the cache; ``live``: the manifest of the site on disk."""
     out = output.files
-    out[SEARCH_INDEX] = search_index(site.pages, out, output.search)  # from the rendered pages
+    listings = {part.url for part in site.indexes.parts()} if site.indexes else set()
+    out[SEARCH_INDEX] = search_index(site.pages, out, output.search, listings)  # from the rendered pages
     for logical, asset in sorted(theme.assets.items()):
         out[asset.output] = asset.read()
     for page in site.pages:

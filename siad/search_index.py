@@ -4,6 +4,12 @@ Each page's entry comes from its rendered HTML (the ``<main>`` element only, rea
 :mod:`siad.page_facts`, which says which elements are left out), so content pages, generated pages, reception points and communes are indexed
 alike, with exactly the words a reader sees. The browser script (``recherche.js``) fetches this file
 and searches it; nothing is sent anywhere. The 404 page and the search page itself are left out.
+
+A phone cannot fetch the text of tens of thousands of pages (89 MB for a national project): when the
+whole index would exceed :data:`FULL_INDEX_MAX`, the pages of communes and reception points — the
+bulk of a large site, each found by its name — and the parts of their split lists keep only their
+title and address, the other pages their whole record, and the index says so (``"abrege": true``;
+the script tells the reader).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from .model import NOT_FOUND_OUTPUT, SEARCH_URL, Page
 from .page_facts import read_page
 
 SEARCH_INDEX = SEARCH_URL + "index.json"
+FULL_INDEX_MAX = 4 * 1024 * 1024  # bytes: a department's site stays whole (the default site: 180 KB)
 
 
 # The combining marks of Latin script (U+0300–U+036F, but the grapheme joiner, which is not one).
@@ -51,21 +58,33 @@ def search_record(page: Page, entry: dict) -> bytes | None:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, bytes | None] | None = None) -> bytes:
+def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, bytes | None] | None = None,
+                 listings: set[str] | frozenset = frozenset()) -> bytes:
     """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root):
     ``{"pages":[…]}``, compact, keys sorted.
 
-    ``records``: the pages' :func:`search_record`, by output path; the other pages are read here."""
+    ``records``: the pages' :func:`search_record`, by output path; the other pages are read here.
+    ``listings``: the URLs of the parts of split indexes (their text is their communes' or points'
+    names), found by their title too in an abridged index."""
     records = records or {}
-    found = []
+    found: list[tuple[Page, bytes]] = []
     by_url = sorted((page.url, page) for page in pages if page.output in files and indexed(page))  # URLs are unique
     for _, page in by_url:
         record = records.get(page.output, _UNREAD)
         if record is _UNREAD:
             record = search_record(page, page_entry(files[page.output].decode("utf-8")))
         if record is not None:
-            found.append(record)
-    return b'{"pages":[' + b",".join(found) + b"]}\n"
+            found.append((page, record))
+    if sum(len(record) for _, record in found) <= FULL_INDEX_MAX:
+        return b'{"pages":[' + b",".join(record for _, record in found) + b"]}\n"
+    shortened = [_by_name(page) if page.commune is not None or page.point is not None or page.url in listings else record
+                 for page, record in found]
+    return b'{"abrege":true,"pages":[' + b",".join(shortened) + b"]}\n"
+
+
+def _by_name(page: Page) -> bytes:
+    """The record of a page found by its name only (a large site's commune or reception point)."""
+    return json.dumps({"title": page.title, "url": page.url}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 _UNREAD = object()

@@ -409,3 +409,30 @@ def test_commune_table_sorts_by_any_column_with_the_keyboard(served):
     assert last == "non publié"
     assert table.locator("tfoot th").inner_text() == "Ensemble de Vichy Communauté"  # the total never moves
     page.close()
+
+
+def test_an_abridged_index_finds_communes_by_name_and_says_so(chromium, tmp_path, monkeypatch):
+    """A very large site's index keeps only the names of communes and points (siad.search_index): the
+    search still finds a commune by its name, and a note tells the reader to type names."""
+    from playwright.sync_api import expect
+
+    from siad import search_index
+
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 50_000)
+    out = tmp_path / "site"
+    assert run("build", "--source", REPO_ROOT, "--out", out).exit_code == 0
+    assert b'"abrege":true' in (out / "recherche" / "index.json").read_bytes()[:40]
+    with b.serve(out) as origin:
+        context = chromium.new_context(locale="fr-FR")
+        page = context.new_page()
+        page.goto(b.page_url(origin, "recherche/index.html") + "?q=cusset")
+        expect(page.locator(".search-status")).to_have_text(re.compile(r"résultats? pour « cusset »"))
+        assert "Cusset" in _shown_titles(page)
+        note = page.locator(".search-note")
+        expect(note).to_have_text(re.compile(r"^Sur ce site très étendu, les communes et les lieux d'accueil sont trouvés par leur nom"))
+        assert note.get_attribute("data-enhancement") == "" and note.count() == 1
+        page.get_by_label("Rechercher sur le site", exact=True).fill("deposer")  # content pages keep their text
+        expect(page.locator(".search-status")).to_have_text(re.compile(r"résultats? pour « deposer »"))
+        assert _shown_titles(page)[0] == "Déposer une demande de logement social" and page.locator(".search-note").count() == 1
+        assert b.axe_problems(page) == []
+        context.close()

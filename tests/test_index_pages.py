@@ -10,6 +10,7 @@ thresholds lowered, so that every way of splitting shows up in a few seconds.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import sys
@@ -25,7 +26,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench import national  # noqa: E402
-from siad import index_pages, reference  # noqa: E402
+from siad import index_pages, reference, search_index  # noqa: E402
 
 BASE_URL = "https://logement.exemple.fr/"
 
@@ -182,6 +183,7 @@ def test_every_way_of_splitting_with_lowered_thresholds(tmp_path, monkeypatch):
     monkeypatch.setattr(index_pages, "POINTS_PER_PAGE", 6)
     monkeypatch.setattr(index_pages, "SEARCH_LIST_MAX", 50)
     monkeypatch.setattr(index_pages, "FIGURE_ROWS_MAX", 20)
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 20_000)  # and the search index abridged
     communes = [c for c in national.official_communes() if c.insee[:2] in ("59", "62")][::12]
     project = _generate(tmp_path / "projet", communes, 60, monkeypatch)
     out = tmp_path / "site"
@@ -194,6 +196,14 @@ def test_every_way_of_splitting_with_lowered_thresholds(tmp_path, monkeypatch):
     assert any(re.fullmatch(r"communes/departement-62/lettre-[a-z]", u) for u in urls)
     assert any(re.fullmatch(r"lieux/departement-\d\d/niveau-\d", u) for u in urls)
     assert any(re.search(r"/page-2$", u) for u in urls)
+    # The abridged search index: communes, points and the parts of their lists by title; the other pages whole.
+    index = json.loads((out / "recherche" / "index.json").read_text(encoding="utf-8"))
+    assert index["abrege"] is True
+    by_url = {p["url"]: p for p in index["pages"]}
+    parts = [u + "/" for u in urls if re.fullmatch(r"(communes|lieux)/(departement|lettre|niveau|page)-.*", u.split("/", 1)[0] + "/" + u.split("/")[-1])]
+    assert parts and all(set(by_url[u]) == {"title", "url"} for u in parts)
+    assert by_url["communes/departement-62/"]["title"] == "Communes du Pas-de-Calais"
+    assert "text" in by_url["cotation/"] and set(by_url["communes/"]) > {"title", "url"}  # the index itself stays whole
 
 
 def test_a_single_department_is_split_by_letter_and_its_figures_show_the_largest_communes(tmp_path, monkeypatch):

@@ -164,3 +164,25 @@ def test_fold_removes_every_combining_mark_and_lowers_the_case(text: str) -> Non
 
 def test_fold_on_french_words() -> None:
     assert fold("Déposer sa DEMANDE à Saint-Étienne, Œuvre") == "deposer sa demande a saint-etienne, œuvre"
+
+
+def test_a_very_large_index_keeps_only_the_names_of_communes_and_points(built: Path, index: dict, tmp_path: Path, monkeypatch) -> None:
+    """Above FULL_INDEX_MAX (a national project's full index is 89 MB), communes and reception points
+    are found by their name; the other pages keep their whole record, and the index says it is abridged."""
+    from siad import search_index
+
+    assert "abrege" not in index and len(json.dumps(index).encode()) < search_index.FULL_INDEX_MAX  # the default site: whole
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 50_000)
+    out = tmp_path / "site"
+    assert run("build", "--source", REPO_ROOT, "--out", out).exit_code == 0
+    raw = (out / "recherche" / "index.json").read_bytes()
+    small = json.loads(raw)
+    assert small["abrege"] is True and len(raw) < 0.6 * len((built / "recherche" / "index.json").read_bytes())
+    whole = {p["url"]: p for p in index["pages"]}
+    assert [p["url"] for p in small["pages"]] == [p["url"] for p in index["pages"]]  # every page still found, same order
+    for page in small["pages"]:
+        if page["url"].startswith(("communes/", "lieux/")) and page["url"] not in ("communes/", "lieux/"):
+            assert page == {"title": whole[page["url"]]["title"], "url": page["url"]}, page["url"]
+        else:
+            assert page == whole[page["url"]], page["url"]
+    assert small["pages"][[p["url"] for p in small["pages"]].index("communes/cusset/")]["title"] == "Cusset"

@@ -188,6 +188,17 @@
     status.textContent = (found > 1 ? found + " résultats pour " : "1 résultat pour ") + quoted + (found > shown ? " ; les " + shown + " premiers sont affichés." : ".");
   }
 
+  /* A very large site's index keeps only the names of its communes and reception points (siad's
+     search_index.py): say so once, under the results' count. */
+  function byNameNote() {
+    var note = document.createElement("p");
+    note.className = "search-note";
+    note.setAttribute("data-enhancement", "");
+    note.textContent = "Sur ce site très étendu, les communes et les lieux d'accueil sont trouvés par leur nom : " +
+      "tapez par exemple le nom de votre commune.";
+    status.parentNode.insertBefore(note, status.nextSibling);
+  }
+
   function load() {
     if (!loading) {
       loading = (window.fetch ? fetch(list.getAttribute("data-index")) : Promise.reject(new Error("fetch")))
@@ -195,7 +206,7 @@
           if (!response.ok) throw new Error(response.status);
           return response.json();
         })
-        .then(function (data) { index = data; }, function () { failed = true; })
+        .then(function (data) { index = data; if (data && data.abrege) byNameNote(); }, function () { failed = true; })
         .then(function () { show(input.value); });
     }
     return loading;
