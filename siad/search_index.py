@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 
+from . import reference
 from .model import NOT_FOUND_OUTPUT, SEARCH_URL, Page
 from .page_facts import read_page
 
@@ -83,8 +84,15 @@ def search_index(pages: list[Page], files: dict[str, bytes | None], records: dic
 
 
 def _by_name(page: Page) -> bytes:
-    """The record of a page found by its name only (a large site's commune or reception point)."""
-    return json.dumps({"title": page.title, "url": page.url}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """The record of a page found by its name only (a large site's commune or reception point); a
+    commune that shares its name with another (« Saint-Martin », 3 times) gets its department as
+    description, shown under its name and searched: « saint-martin gers »."""
+    record = {"title": page.title, "url": page.url}
+    commune = page.commune
+    if commune is not None and commune.slug.endswith("-" + commune.insee.lower()):  # a homonym's page folder
+        department = reference.department(reference.department_code(commune.insee))
+        record["description"] = f"{department.name} ({department.code})"
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 _UNREAD = object()

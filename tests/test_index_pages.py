@@ -330,3 +330,25 @@ def test_a_point_edit_renders_only_the_parts_that_list_it(tmp_path, monkeypatch)
     level = re.search(r"^niveau: (\d)$", point.read_text(encoding="utf-8"), re.M)
     other = "1" if level[1] != "1" else "2"
     rendered_after(lambda: point.write_text(point.read_text(encoding="utf-8").replace(f"niveau: {level[1]}", f"niveau: {other}"), encoding="utf-8"))
+
+
+def test_homonym_communes_are_told_apart_by_their_department_in_an_abridged_search_index(tmp_path, monkeypatch):
+    """Three « Saint-Martin »: found by name, each with its department under it (and searchable by it)."""
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 10_000)
+    everyone = national.official_communes()
+    homonyms = [c for c in everyone if c.name == "Saint-Martin"][:3]
+    assert len(homonyms) == 3
+    communes = homonyms + [c for c in everyone if c.insee[:2] == "03"][:30]
+    project = _generate(tmp_path / "projet", communes, 12, monkeypatch)
+    out = tmp_path / "site"
+    result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 0, result.output + result.stderr
+    index = json.loads((out / "recherche" / "index.json").read_text(encoding="utf-8"))
+    assert index["abrege"] is True
+    found = {p["url"]: p for p in index["pages"] if p["title"] == "Saint-Martin"}
+    expected = {f"communes/saint-martin-{c.insee.lower()}/":
+                f"{reference.department(reference.department_code(c.insee)).name} ({reference.department_code(c.insee)})" for c in homonyms}
+    assert {url: page.get("description") for url, page in found.items()} == expected
+    assert len(set(expected.values())) == 3
+    others = [p for p in index["pages"] if re.fullmatch(r"communes/[a-z0-9-]+/", p["url"]) and p["title"] != "Saint-Martin"]
+    assert len(others) == 30 and all(set(p) == {"title", "url"} for p in others)  # a name of its own: nothing added
