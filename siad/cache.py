@@ -99,11 +99,8 @@ class PageCache:
         wanted = [o for o in outputs if o not in found]
         if wanted and self._db is not None:
             try:
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
-                self._db.execute("DELETE FROM wanted")
-                self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
-                rows = self._db.execute("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links, p.search "
-                                        "FROM pages p JOIN wanted w ON p.output = w.output")
+                rows = self._rows_of("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links, p.search "
+                                     "FROM pages p JOIN wanted w ON p.output = w.key", wanted)
                 for output, fingerprint, digest, facts, diagnostics, links, search in rows:  # the pages' links: when asked for
                     page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, partial(self._page_links, output)), _diagnostics_json(diagnostics),
                                       _diagnostics_json(links) if links is not None else None,
@@ -113,6 +110,14 @@ class PageCache:
                 self._reset()
                 return {}
         return found
+
+    def _rows_of(self, select: str, keys: list[str]) -> list[tuple]:
+        """The rows of ``select``, which joins the temporary table ``wanted`` (column ``key``), filled
+        with ``keys``: one query for thousands of keys (raises sqlite3.Error)."""
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+        self._db.execute("DELETE FROM wanted")
+        self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+        return self._db.execute(select).fetchall()
 
     def _page_links(self, output: str) -> str:
         """The JSON text of a cached page's links ("[]" when the cache lost it: nothing to check)."""
@@ -131,10 +136,7 @@ class PageCache:
         if not wanted or self._db is None:
             return
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (output TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((o,) for o in wanted))
-            for output, links in self._db.execute("SELECT p.output, p.page_links FROM pages p JOIN wanted w ON p.output = w.output"):
+            for output, links in self._rows_of("SELECT p.output, p.page_links FROM pages p JOIN wanted w ON p.output = w.key", wanted):
                 if type(links) is str:
                     facts[output].set_links_text(links)
         except sqlite3.Error:
@@ -262,10 +264,7 @@ class PageCache:
             return {}
         self._yaml_used.update(keys)
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_yaml (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted_yaml")
-            self._db.executemany("INSERT OR IGNORE INTO wanted_yaml VALUES (?)", ((k,) for k in keys))
-            return dict(self._db.execute("SELECT y.key, y.tree FROM yaml y JOIN wanted_yaml w ON y.key = w.key"))
+            return dict(self._rows_of("SELECT y.key, y.tree FROM yaml y JOIN wanted w ON y.key = w.key", keys))
         except sqlite3.Error:
             return {}
 

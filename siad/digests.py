@@ -38,8 +38,9 @@ def file_sha256(path: Path | str) -> str:
 
 def files_under(folder: Path) -> list[tuple[str, str]]:
     """(path relative to ``folder`` in POSIX form, full path) of every file below ``folder``, sorted by
-    the relative path; ``__pycache__`` folders left out. One ``scandir`` per folder: a national
-    project's 10,000 data files are listed without a ``stat`` call each."""
+    the relative path; ``__pycache__`` folders left out, and links to folders not followed (a project
+    refuses them, :mod:`siad.symlinks`; a loop would never end). One ``scandir`` per folder: a
+    national project's 10,000 data files are listed without a ``stat`` call each."""
     found: list[tuple[str, str]] = []
     pending = [("", os.fspath(folder))]
     while pending:
@@ -49,11 +50,10 @@ def files_under(folder: Path) -> list[tuple[str, str]]:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
                     pending.append((prefix + entry.name + "/", entry.path))
             elif entry.is_file():
                 found.append((prefix + entry.name, entry.path))
     found.sort()
     return found
-

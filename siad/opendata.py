@@ -18,10 +18,10 @@ import re
 from dataclasses import dataclass
 
 from .data import Point, SiteData
+from .errors import Report
 from .figure_views import source_text
 from .indicators import share
 from .osm_hours import to_osm
-from .errors import Report
 from .record_cache import remember_each, remembered
 
 OPEN_DATA_DIR = "donnees/"

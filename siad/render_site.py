@@ -157,7 +157,7 @@ def _render_one(index: int) -> tuple:
     try:
         html = renderer.render_page(pages[index])
     except ThemeError as exc:
-        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), False
+        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), None
     data = html.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     staged = None  # or the size of the file written into the staging folder

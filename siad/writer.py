@@ -208,13 +208,13 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
             safe_relative(path)
             sizes[path] = (out / path).stat().st_size
     manifest = manifest_bytes(files, digests, sizes, sources)
-    written = {path: (digests[path], sizes[path]) for path in files}  # what the new manifest says
     if staging is None:
         _remove_stale_temporaries(out)
     if live is not None and live == {path: digests[path] for path in files} and (out / MANIFEST).read_bytes() == manifest:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         return WriteStats(unchanged=True)
+    written = {path: (digests[path], sizes[path]) for path in files}  # what the new manifest says, remembered
     previous = state_dir(out) / PREVIOUS
     if live is not None and read_manifest(previous) is not None and _can_exchange():
         stats = _update_previous_and_switch(files, digests, manifest, out, previous, staging, staged, written)

@@ -52,3 +52,17 @@ def test_a_file_saved_twice_in_the_same_tick_is_read_again(tmp_path: Path, monke
     assert digests.file_sha256(path) == hashlib.sha256(b"nom: A\n").hexdigest()
     path.write_text("nom: B\n", encoding="utf-8")
     assert digests.file_sha256(path) == hashlib.sha256(b"nom: B\n").hexdigest()
+
+
+def test_files_under_lists_every_file_by_relative_path_and_never_follows_a_link_to_a_folder(tmp_path: Path) -> None:
+    from siad.digests import files_under
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "c.txt").write_text("c", encoding="utf-8")
+    (tmp_path / "z.txt").write_text("z", encoding="utf-8")
+    (tmp_path / "a" / "__pycache__").mkdir()
+    (tmp_path / "a" / "__pycache__" / "x.pyc").write_bytes(b"")
+    (tmp_path / "lien.txt").symlink_to(tmp_path / "z.txt")  # a link to a file: listed, as the build follows it
+    (tmp_path / "a" / "boucle").symlink_to(tmp_path)  # a loop: once followed, never ended
+    assert files_under(tmp_path) == [("a/b/c.txt", str(tmp_path / "a" / "b" / "c.txt")), ("lien.txt", str(tmp_path / "lien.txt")),
+                                     ("z.txt", str(tmp_path / "z.txt"))]
