@@ -1,4 +1,4 @@
-"""The fast HTML tokenizer of siad.page_facts gives what the standard library's HTMLParser gives: the
+"""The two HTML tokenizers of siad.page_reader give what the standard library's HTMLParser gives: the
 same ids, links with their lines, security-policy findings and search text, page by page."""
 
 from __future__ import annotations
@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from siad.page_facts import feed_with_html_parser, read_page
+from siad.page_facts import read_page
+from siad.page_reader import feed_with_html_parser, scan, scan_fast
+
+TOKENIZERS = pytest.mark.parametrize("reader", [scan, scan_fast], ids=["scan", "scan_fast"])
 
 TRICKY = [
     '<p>Texte avec <b>gras</b> &amp; entité &eacute; &#233; et un « < » seul, puis a<b.</p>',
@@ -24,15 +27,42 @@ TRICKY = [
     '<main><a href="javascript:alert(1)">x</a><iframe src="https://ailleurs.example/"></iframe><form action="https://x.example/"></form></main>',
     '<main><p title="" class=updated>vide</p><img alt=\'\' src=x.png id=""><p data-x="a" data-x="b" id=i>deux fois</p></main>',
     '<main><nav aria-label="Parties"><a href="#b" aria-current="page">b</a></nav><p>t<span>u</span>v</p></main>',
+    # what only the fast tokenizer does differently: script content read as text without a « < »,
+    # self-closing and upper-case raw elements, a « < » or an entity cut by a « < » in the text
+    '<main><script type="application/ld+json">{"a": "x &amp; y"}</script><h1>T&amp;<script>x</script>U</h1><p>t&amp;u</p></main>',
+    '<main><script src="a.js"/><p>après &amp; <SCRIPT SRC="b.js"></SCRIPT>fin</p><STYLE>p{}</STYLE></main>',
+    '<main><p>a < b &lt; c <<p>d &amp<e &#23<f</p><p>x<1</p></main>',
+    '<main><style>p { color: red }<p id="dedans">z</p></main>',
+    '<main><script type="text/plain">sans fin &amp;',
 ]
 
 
+@TOKENIZERS
 @pytest.mark.parametrize("html", TRICKY)
-def test_the_fast_reader_matches_html_parser_on_tricky_html(html: str) -> None:
-    assert read_page(html, "https://logement.exemple.fr/") == read_page(html, "https://logement.exemple.fr/", feed_with_html_parser)
+def test_the_fast_readers_match_html_parser_on_tricky_html(html: str, reader) -> None:
+    base = "https://logement.exemple.fr/"
+    assert read_page(html, base, reader) == read_page(html, base, feed_with_html_parser)
+    assert read_page(html, base, reader) == read_page(html, base, feed_with_html_parser)  # the tags now known (scan_fast)
 
 
-def test_the_fast_reader_matches_html_parser_on_every_built_page(project: Path, tmp_path: Path) -> None:
+def test_the_fast_reader_remembers_tags_per_site_address(monkeypatch) -> None:
+    """A tag met before is looked up, not read again: what it means depends on the site's address
+    (an image of the site itself is not foreign), and the memory is bounded."""
+    import siad.page_reader as page_reader
+
+    page = '<main><img src="https://logement.exemple.fr/a.png" alt="" id="i"><a href="/b/">b</a></main>'
+    own = read_page(page, "https://logement.exemple.fr/")
+    other = read_page(page, "https://ailleurs.exemple/")
+    assert own.policy == () and other.policy == ((1, "« https://logement.exemple.fr/a.png » sur <img> vient d'un autre site (img-src)"),)
+    assert read_page(page, "https://logement.exemple.fr/") == own
+    monkeypatch.setattr(page_reader, "_KNOWN_MAX", 3)
+    for n in range(10):
+        varied = page.replace('id="i"', f'id="i{n}"')
+        assert read_page(varied, None, scan_fast) == read_page(varied, None, feed_with_html_parser)
+    assert len(page_reader._KNOWN[None]) <= 3 + 5  # forgotten once above 3, then one page's five tags (else 15)
+
+
+def test_the_fast_readers_match_html_parser_on_every_built_page(project: Path, tmp_path: Path) -> None:
     (project / "content" / "mutation.md").open("a", encoding="utf-8").write(
         "\n<div class=\"encadre\" onclick=\"x()\">Un <em>bloc</em> &amp; du HTML d'auteur</div>\n\n| a | b |\n|--:|:-:|\n| 1 | 2 |\n")
     out = tmp_path / "sortie"
@@ -41,7 +71,9 @@ def test_the_fast_reader_matches_html_parser_on_every_built_page(project: Path, 
     assert len(pages) > 70
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert read_page(html) == read_page(html, None, feed_with_html_parser), page
+        reference = read_page(html, None, feed_with_html_parser)
+        assert read_page(html, None, scan) == reference, page
+        assert read_page(html, None, scan_fast) == reference, page
 
 
 def test_the_policy_check_sees_each_kind_of_problem_on_ordinary_tags() -> None:
