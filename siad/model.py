@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from functools import cached_property
 from dataclasses import dataclass, field
 
@@ -208,7 +209,7 @@ def _check_collisions(pages: list[Page], static: list[StaticFile], report: Repor
 
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url`` (both relative to the site root)."""
-    if to_url.startswith(("http://", "https://", "mailto:", "tel:", "#")):
+    if to_url.startswith(_NOT_RELATIVE):
         return to_url
     target, _, fragment = to_url.partition("#")
     start = from_url.rstrip("/") or "."
@@ -218,6 +219,39 @@ def relative_url(from_url: str, to_url: str) -> str:
     elif (target.endswith("/") or target == "") and not rel.endswith("/"):
         rel += "/"
     return rel + ("#" + fragment if fragment else "")
+
+
+_NOT_RELATIVE = ("http://", "https://", "mailto:", "tel:", "#")
+
+
+def links_from(from_url: str) -> Callable[[str], str]:
+    """:func:`relative_url` from one page, for the hundreds of links it renders: its folders are
+    split once, and an ordinary address (no « .. », « ./ », « // ») is made by comparing prefixes."""
+    here = [part for part in (from_url.rstrip("/") or ".").split("/") if part and part != "."]
+    if ".." in here or from_url.startswith("/"):
+        return lambda to_url: relative_url(from_url, to_url)
+    # from the deepest common folder up: (its path with a final « / », how many « .. » lead there)
+    folders = [("/".join(here[:k]) + "/" if k else "", len(here) - k) for k in range(len(here), -1, -1)]
+
+    def link(to_url: str) -> str:
+        if to_url.startswith(_NOT_RELATIVE):
+            return to_url
+        target, _, fragment = to_url.partition("#")
+        if target.startswith("/") or "//" in target or "/." in "/" + target:
+            return relative_url(from_url, to_url)
+        slashed = target + "/"
+        for folder, ups in folders:
+            if slashed.startswith(folder):
+                rest = target[len(folder):].rstrip("/")
+                break
+        rel = "/".join([".."] * ups + [rest] if rest else [".."] * ups) or "."
+        if rel == ".":
+            rel = "./"
+        elif (target.endswith("/") or target == "") and not rel.endswith("/"):
+            rel += "/"
+        return rel + ("#" + fragment if fragment else "")
+
+    return link
 
 
 def _relpath(target: str, start: str) -> str:

@@ -9,7 +9,7 @@ from typing import Callable
 from .errors import Location, Report
 from .glossary import GlossaryTreeprocessor
 from .markup import LinkContext, render_markdown
-from .model import ACCESSIBILITY_URL, SEARCH_URL, UPDATES_URL, Page, Site, relative_url
+from .model import ACCESSIBILITY_URL, SEARCH_URL, UPDATES_URL, Page, Site, links_from
 from .updates import FEED
 from .shortcodes import shortcode_context
 from .theme import Theme
@@ -64,7 +64,7 @@ class Renderer:
         if page.template == "404.html":  # served at any depth: links from the site root
             base = self.site.config.base_path
             return lambda target: target if target.startswith(("http", "mailto:", "tel:", "#")) else base + target
-        return lambda target: relative_url(page.url, target)
+        return links_from(page.url)
 
     def context(self, page: Page) -> dict:
         """What the page's template receives, but the Markdown body (rendered by :meth:`render_page`)."""

@@ -19,6 +19,7 @@ from siad.data.figures import AreaFigures, load_figures
 from siad.data.files import load_record
 from siad.data.tables import detect_separator, parse_number
 from siad.errors import Report
+from siad.schema import INVALID
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "figures" / "base"
@@ -584,3 +585,31 @@ def test_no_cascade_when_communes_yml_is_in_error(root):
     path.write_text(path.read_text(encoding="utf-8").replace("nom: Vichy", "nom: Vichi"), encoding="utf-8")
     _, report = load(root)
     assert [str(d.location) for d in report.errors] == [at_value(root, "data/communes.yml", "nom: Vichi")], messages(report)
+
+
+def test_csv_rows_of_plain_cells_are_validated_without_nodes_as_the_whole_conversion_does(tmp_path):
+    """A figures CSV's rows whose cells are plainly right (digits, names, empty) skip the located
+    nodes: their records, locations and messages are those of the whole conversion, row by row,
+    whatever is in the other rows."""
+    from siad.data.figures import CSV_ROW_SCHEMA
+    from siad.data.tables import load_csv_records, read_csv_rows
+
+    csv_file = tmp_path / "communes.csv"
+    csv_file.write_text(
+        "code_insee;commune;parc_total;t1;demandes;delai_attribution_jours\n"
+        "03310;Vichy;4717;;1200;245\n"            # plain: digits, a name, an empty cell
+        "03095;Cusset; 1 332 ;12;-3;245,5\n"       # grouped thousands, a negative count, a decimal
+        "03001;Abrest;1234567890;x;0123;\n"        # ten digits (over a billion), a word where a count goes, a leading zero
+        "3001;Abrest;12;;;\n"                      # a plain row (the code's format is checked later)
+        "03002;Agonges;1234567890;;;\n"             # otherwise plain, but more than a billion
+        ";Sans code;1;;;\n",                       # the required code missing
+        encoding="utf-8",
+    )
+    quick_report, whole_report = Report(), Report()
+    quick = load_csv_records(tmp_path, csv_file, CSV_ROW_SCHEMA, quick_report)
+    rows = read_csv_rows(tmp_path, csv_file, CSV_ROW_SCHEMA, whole_report)
+    whole = [record for record in (CSV_ROW_SCHEMA.convert(row, whole_report) for row in rows) if record is not INVALID]
+    assert [(dict(r), r.loc, r.locs) for r in quick] == [(dict(r), r.loc, r.locs) for r in whole]
+    assert [d.format() for d in quick_report.diagnostics] == [d.format() for d in whole_report.diagnostics]
+    assert [r["code_insee"] for r in quick] == ["03310", "3001"] and quick[0]["parc_total"] == 4717 and "t1" not in quick[0]
+    assert any("négatif" in d.message for d in quick_report.diagnostics)

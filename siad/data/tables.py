@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Report, relative_name
-from ..schema import INVALID, Boolean, Date, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
+from ..schema import INVALID, SLOW, Boolean, Date, Field, Integer, Kind, ListOf, Record, Schema, Text, suggestion
 from ..yamlsource import Mapping, Node, Scalar, read_text
 
 SEPARATORS = (";", "\t", ",")
@@ -82,10 +82,18 @@ def fr(value: float) -> str:
     return f"{value:,}".replace(",", "\u202f").replace(".", ",")
 
 
+def _plain_count(text: str) -> Any:
+    """Plain digits, below a billion (:data:`MAX_FIGURE`): the number, as :func:`_number` reads it; else SLOW."""
+    return int(text) if len(text) <= 9 and text.isdigit() and text.isascii() else SLOW
+
+
 class Count(Kind):
     """A count of dwellings, requests…: a whole number, never negative."""
 
     expected = "un effectif (nombre entier)"
+
+    def quick(self, text: str) -> Any:
+        return _plain_count(text)
 
     def convert(self, node: Node, report: Report) -> Any:
         number = _number(node)
@@ -101,6 +109,9 @@ class Amount(Kind):
     """A non-negative number that may have decimals (a delay in days)."""
 
     expected = "un nombre"
+
+    def quick(self, text: str) -> Any:
+        return _plain_count(text)
 
     def convert(self, node: Node, report: Report) -> Any:
         number = _number(node)
@@ -160,11 +171,12 @@ def detect_separator(header: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_rows(root: Path, path: Path, schema: Schema, report: Report) -> list[Mapping] | None:
+def read_csv_rows(root: Path, path: Path, schema: Schema, report: Report, quick: bool = False) -> list[Mapping | Record] | None:
     """The data rows of ``path`` as located mappings, with only the columns ``schema`` knows.
 
     The header is checked once: unknown, unnamed or repeated columns are reported on the header
-    line and left out; a missing required column makes the file unusable (None).
+    line and left out; a missing required column makes the file unusable (None). ``quick``: a row
+    whose cells are all plainly right is given as its validated :class:`Record` instead.
     """
     rel = relative_name(path, root)
     text = read_text(path, rel, report)
@@ -198,6 +210,10 @@ def read_csv_rows(root: Path, path: Path, schema: Schema, report: Report) -> lis
                 "vérifiez le séparateur ; une valeur qui contient le séparateur doit être entre guillemets",
             )
             continue
+        record = _quick_record(schema, rel, line, cells, columns) if quick else None
+        if record is not None:
+            rows.append(record)
+            continue
         row = Mapping(Location(rel, line, 1))
         for index, key in columns.items():
             loc = Location(rel, line, index + 1)
@@ -208,11 +224,37 @@ def read_csv_rows(root: Path, path: Path, schema: Schema, report: Report) -> lis
 
 def load_csv_records(root: Path, path: Path, schema: Schema, report: Report) -> list[Record] | None:
     """Validate each row of a CSV file with ``schema``; invalid rows are reported and left out."""
-    rows = read_csv_rows(root, path, schema, report)
+    rows = read_csv_rows(root, path, schema, report, quick=True)
     if rows is None:
         return None
-    records = [schema.convert(row, report) for row in rows]
+    records = [row if type(row) is Record else schema.convert(row, report) for row in rows]
     return [record for record in records if record is not INVALID]
+
+
+def _quick_record(schema: Schema, rel: str, line: int, cells: list[str], columns: dict[int, str]) -> Record | None:
+    """The record ``schema.convert`` would make of a row whose every cell is plainly right
+    (:meth:`~siad.schema.Kind.quick`), without a node per cell; None for any other row."""
+    if type(schema) is not Schema:
+        return None
+    fields = schema.fields
+    record = Record(Location(rel, line, 1))
+    for index, key in columns.items():
+        text = cells[index].strip()
+        field = fields[key]
+        if text:
+            value = field.kind.quick(text)
+            if value is SLOW:
+                return None
+            record[key] = value
+        elif field.required:
+            return None  # its message comes from the whole conversion
+        record.locs[key] = Location(rel, line, index + 1)
+    for key, field in fields.items():
+        if field.required and key not in record.locs:
+            return None
+        if key not in record and field.default is not None:
+            record[key] = field.default
+    return record
 
 
 def _records(reader) -> list[tuple[int, list[str]]]:
