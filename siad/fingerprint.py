@@ -75,9 +75,12 @@ def inputs_digest(root: Path, base_url: str | None, strict: bool, today: str, so
     return digest.hexdigest()
 
 
-def common_key(site: Site, theme: Theme, today: str) -> str:
+def common_key(site: Site, theme: Theme, today: str, by_name: bool = False) -> str:
+    """What every page depends on; ``by_name``: the search index keeps communes and points by name only
+    (their cached records then are the short ones, see :func:`siad.search_index.named_outputs`)."""
     digest = hashlib.sha256()
     digest.update(code_digest().encode())
+    digest.update(b"by-name" if by_name else b"whole")
     _files_digest(list(theme.dirs), digest)
     digest.update(repr(sorted((name, asset.output) for name, asset in theme.assets.items())).encode())
     digest.update(repr(site.config).encode())

@@ -107,9 +107,10 @@ class PageFacts:
 _NO_POLICY = ', "policy": []}'  # the end of to_json's first text when the policy check found nothing
 
 
-def read_page(html: str, base_url: str | None = None, reader=None) -> PageFacts:
+def read_page(html: str, base_url: str | None = None, reader=None, text: bool = True) -> PageFacts:
     """The facts of one rendered page; ``base_url``: the site's public address (its own absolute
-    URLs are not foreign); ``reader``: one of :mod:`siad.page_reader`'s other tokenizers (tests)."""
-    page = PageReader(base_url)
+    URLs are not foreign); ``reader``: one of :mod:`siad.page_reader`'s other tokenizers (tests);
+    ``text``: False when the search index will not keep the page's words (its entry is then empty)."""
+    page = PageReader(base_url, text)
     (reader or scan_fast)(html, page)
     return PageFacts(frozenset(page.ids), tuple(page.links), tuple(page.problems), page.entry())

@@ -130,10 +130,12 @@ def _problems(tag: str, attrs: dict[str, str | None], origin: str | None) -> lis
 
 class PageReader:
     """Receives the tags and text of one page, in order (:meth:`start` with the tag's meaning and its
-    line, :meth:`end`, :meth:`data`). The text outside ``<main>`` is not needed (``in_main``)."""
+    line, :meth:`end`, :meth:`data`). The text outside ``<main>`` is not needed (``in_main``), nor
+    any when ``text`` is False."""
 
-    def __init__(self, base_url: str | None) -> None:
+    def __init__(self, base_url: str | None, text: bool = True) -> None:
         self.origin = origin_of(base_url) if base_url else None
+        self.main_tag = "main" if text else None  # None: no element starts the searchable text
         self.ids: set[str] = set()
         self.links: list[tuple[str, int]] = []
         self.problems: list[tuple[int, str]] = []
@@ -158,7 +160,7 @@ class PageReader:
             self.problems.extend((line, problem) for problem in meaning.problems)
         if meaning.description is not None:
             self.description = meaning.description
-        if meaning.tag == "main":
+        if meaning.tag == self.main_tag:
             self.in_main += 1
         elif self.in_main:
             self._text_start(meaning)
@@ -188,7 +190,7 @@ class PageReader:
             self.text.append(" ")
 
     def end(self, tag: str) -> None:
-        if tag == "main":
+        if tag == self.main_tag:
             self.in_main = max(0, self.in_main - 1)
             return
         if not self.in_main:

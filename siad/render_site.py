@@ -27,7 +27,7 @@ from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
 from .processes import available_cores, can_fork
 from .render import Renderer
-from .search_index import SEARCH_INDEX, search_index, search_record
+from .search_index import SEARCH_INDEX, by_name_record, named_outputs, search_index, search_record
 from .sitemap import sitemap_files
 from .theme import Theme, ThemeError
 from .vcard import has_contacts, vcard, vcard_name
@@ -59,7 +59,9 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
     renders it — in parallel, and without sending its bytes back — and its value is None."""
     renderer = Renderer(site, theme, report)
     pages = sorted(site.pages, key=lambda p: p.output)
-    common = common_key(site, theme, build_date().isoformat())
+    listings = {part.url for part in site.indexes.parts()} if site.indexes else set()
+    named = named_outputs(pages, listings)  # found by name in the search index: their words are not read
+    common = common_key(site, theme, build_date().isoformat(), bool(named))
     dependencies = Dependencies(site, renderer.points_by_commune)
     fingerprints = [page_fingerprint(common, dependencies, page) for page in pages]
     known = cache.known()
@@ -71,7 +73,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
         site.open_data, site.updates  # made once here, before the workers fork: they inherit them
     if live and 2 * len(todo) <= len(pages):
         staging = None  # a few pages: their bytes come back, and the live site is updated file by file
-    results = _render(renderer, pages, todo, site.config.base_url, jobs, staging, live)
+    results = _render(renderer, pages, todo, site.config.base_url, jobs, staging, live, named)
 
     output = SiteOutput(files={})
     fresh: dict[str, CachedPage] = {}
@@ -100,7 +102,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
     # the previous version of the pages rendered again (not worth reading when most pages were)
     before = cache.pages(list(fresh)) if len(fresh) * 2 < len(pages) else {}
     output.fresh = fresh  # stored by the caller once their links are checked
-    _add_other_files(site, theme, output, set(reusable), live)
+    _add_other_files(site, theme, output, set(reusable), live, listings, named)
     output.outputs = hashlib.sha256("\n".join(sorted(output.files)).encode("utf-8")).hexdigest()
     _link_scope(output, reusable, before, fresh, cache.outputs())
     return output
@@ -117,11 +119,12 @@ def _link_scope(output: SiteOutput, reused: dict[str, CachedPage], before: dict[
     output.previous_links = {o: page.links for o, page in reused.items()}
 
 
-def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[str], live: dict[str, str]) -> None:
-    """Everything but the pages. ``reused``: the pages taken from the cache; ``live``: the manifest of the site on disk."""
+def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[str], live: dict[str, str],
+                     listings: set[str], named: set[str]) -> None:
+    """Everything but the pages. ``reused``: the pages taken from the cache; ``live``: the manifest of
+    the site on disk; ``listings``, ``named``: see :func:`siad.search_index.search_index`."""
     out = output.files
-    listings = {part.url for part in site.indexes.parts()} if site.indexes else set()
-    out[SEARCH_INDEX] = search_index(site.pages, out, output.search, listings)  # from the rendered pages
+    out[SEARCH_INDEX] = search_index(site.pages, out, output.search, listings, named)  # from the rendered pages
     for logical, asset in sorted(theme.assets.items()):
         out[asset.output] = asset.read()
     for page in site.pages:
@@ -144,14 +147,14 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[s
 
 # --- rendering, in this process or in forked workers -------------------------------------------
 
-_JOB: tuple | None = None  # (renderer, pages, base_url, staging, live): set before forking, inherited by the workers
+_JOB: tuple | None = None  # (renderer, pages, base_url, staging, live, named): set before forking, inherited by the workers
 
 
 def _render_one(index: int) -> tuple:
     """(bytes, or None when the live site already has them or once written into the staging folder;
     SHA-256; facts; search-index record; diagnostics; template error; the size written into the
     staging folder, or None)."""
-    renderer, pages, base_url, staging, live = _JOB
+    renderer, pages, base_url, staging, live, named = _JOB
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
@@ -168,8 +171,10 @@ def _render_one(index: int) -> tuple:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         data, staged = None, len(data)
-    facts = read_page(html, base_url)
-    return data, digest, facts.compact(), search_record(pages[index], facts.entry), tuple(report.diagnostics), None, staged
+    by_name = pages[index].output in named  # its words are not kept: not read
+    facts = read_page(html, base_url, text=not by_name)
+    record = by_name_record(pages[index]) if by_name else search_record(pages[index], facts.entry)
+    return data, digest, facts.compact(), record, tuple(report.diagnostics), None, staged
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
@@ -177,11 +182,11 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
 
 
 def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: str | None, jobs: int | None,
-            staging: Path | None = None, live: dict[str, str] | None = None) -> dict[int, tuple]:
+            staging: Path | None = None, live: dict[str, str] | None = None, named: set[str] | frozenset = frozenset()) -> dict[int, tuple]:
     global _JOB
     jobs = jobs or available_cores()
     main_report = renderer.report
-    _JOB = (renderer, pages, base_url, staging, live or {})
+    _JOB = (renderer, pages, base_url, staging, live or {}, named)
     results: dict[int, tuple] = {}
     try:
         if can_fork() and jobs > 1 and len(todo) >= MIN_PARALLEL_PAGES:

@@ -9,7 +9,8 @@ A phone cannot fetch the text of tens of thousands of pages (89 MB for a nationa
 whole index would exceed :data:`FULL_INDEX_MAX`, the pages of communes and reception points — the
 bulk of a large site, each found by its name — and the parts of their split lists keep only their
 title and address, the other pages their whole record, and the index says so (``"abrege": true``;
-the script tells the reader).
+the script tells the reader). A site with more than :data:`BY_NAME_PAGES` such pages is abridged
+whatever its size, which is known before rendering: the text of those pages is then not even read.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .page_facts import read_page
 
 SEARCH_INDEX = SEARCH_URL + "index.json"
 FULL_INDEX_MAX = 4 * 1024 * 1024  # bytes: a department's site stays whole (Pas-de-Calais, 887 communes and 300 points: 2.4 MB)
+BY_NAME_PAGES = 2_000  # pages of communes, points and parts of their lists: about 2 KB each in a whole index, 4 MiB in all
 
 
 # The combining marks of Latin script (U+0300–U+036F, but the grapheme joiner, which is not one).
@@ -59,31 +61,45 @@ def search_record(page: Page, entry: dict) -> bytes | None:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def found_by_name(page: Page, listings: set[str] | frozenset) -> bool:
+    """A page an abridged index keeps by its title: a commune's, a reception point's, a part of their lists."""
+    return page.commune is not None or page.point is not None or page.url in listings
+
+
+def named_outputs(pages: list[Page], listings: set[str] | frozenset) -> set[str]:
+    """The output paths of the pages found by their name only, known before rendering: those of
+    :func:`found_by_name` when there are more than :data:`BY_NAME_PAGES` of them; else none."""
+    named = {page.output for page in pages if indexed(page) and found_by_name(page, listings)}
+    return named if len(named) > BY_NAME_PAGES else set()
+
+
 def search_index(pages: list[Page], files: dict[str, bytes | None], records: dict[str, bytes | None] | None = None,
-                 listings: set[str] | frozenset = frozenset()) -> bytes:
+                 listings: set[str] | frozenset = frozenset(), named: set[str] | frozenset = frozenset()) -> bytes:
     """``recherche/index.json``: one entry per rendered page, sorted by URL (relative to the site root):
     ``{"pages":[…]}``, compact, keys sorted; ``{"abrege":true,"pages":[…]}`` when abridged.
 
     ``records``: the pages' :func:`search_record`, by output path; the other pages are read here.
     ``listings``: the URLs of the parts of split indexes (their text is their communes' or points'
-    names), found by their title too in an abridged index."""
+    names), found by their title too in an abridged index. ``named``: :func:`named_outputs`, whose
+    records already are :func:`by_name_record`'s (the index is then abridged)."""
     records = records or {}
     found: list[tuple[Page, bytes]] = []
     by_url = sorted((page.url, page) for page in pages if page.output in files and indexed(page))  # URLs are unique
     for _, page in by_url:
         record = records.get(page.output, _UNREAD)
         if record is _UNREAD:
-            record = search_record(page, page_entry(files[page.output].decode("utf-8")))
+            record = by_name_record(page) if page.output in named else search_record(page, page_entry(files[page.output].decode("utf-8")))
         if record is not None:
             found.append((page, record))
+    if named:
+        return b'{"abrege":true,"pages":[' + b",".join(record for _, record in found) + b"]}\n"
     if sum(len(record) for _, record in found) <= FULL_INDEX_MAX:
         return b'{"pages":[' + b",".join(record for _, record in found) + b"]}\n"
-    shortened = [_by_name(page) if page.commune is not None or page.point is not None or page.url in listings else record
-                 for page, record in found]
+    shortened = [by_name_record(page) if found_by_name(page, listings) else record for page, record in found]
     return b'{"abrege":true,"pages":[' + b",".join(shortened) + b"]}\n"
 
 
-def _by_name(page: Page) -> bytes:
+def by_name_record(page: Page) -> bytes:
     """The record of a page found by its name only (a large site's commune or reception point); a
     commune that shares its name with another (« Saint-Martin », 3 times) gets its department as
     description, shown under its name and searched: « saint-martin gers »."""

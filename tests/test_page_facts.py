@@ -74,6 +74,9 @@ def test_the_fast_readers_match_html_parser_on_every_built_page(project: Path, t
         reference = read_page(html, None, feed_with_html_parser)
         assert read_page(html, None, scan) == reference, page
         assert read_page(html, None, scan_fast) == reference, page
+        wordless = read_page(html, None, text=False)  # a page found by its name only: the same checks, no words
+        assert (wordless.ids, wordless.links, wordless.policy) == (reference.ids, reference.links, reference.policy), page
+        assert wordless.entry["text"] == "" and wordless.entry["headings"] == [], page
 
 
 def test_the_policy_check_sees_each_kind_of_problem_on_ordinary_tags() -> None:

@@ -186,3 +186,32 @@ def test_a_very_large_index_keeps_only_the_names_of_communes_and_points(built: P
         else:
             assert page == whole[page["url"]], page["url"]
     assert small["pages"][[p["url"] for p in small["pages"]].index("communes/cusset/")]["title"] == "Cusset"
+
+
+def test_a_site_with_many_communes_and_points_is_abridged_without_reading_their_words(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """Above BY_NAME_PAGES pages of communes and points, the index is abridged whatever its size: the
+    same index as the size rule gives, the same pages; the workers do not read those pages' words.
+    Crossing the threshold between two builds renders the pages again (their cached records change)."""
+    from siad import page_facts, render_site, search_index
+
+    by_count = tmp_path / "par-nombre"
+    assert run("build", "--source", project, "--out", by_count, "--jobs", "1").exit_code == 0
+    assert "abrege" not in json.loads((by_count / "recherche" / "index.json").read_bytes())  # below both limits: whole
+    with (project / "content" / "mutation.md").open("a", encoding="utf-8") as page:
+        page.write("\nUne phrase de plus.\n")  # the next build is not a replay of the last one
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 50_000)
+    by_size = tmp_path / "par-taille"
+    assert run("build", "--source", project, "--out", by_size, "--jobs", "1").exit_code == 0
+    monkeypatch.setattr(search_index, "FULL_INDEX_MAX", 4 * 1024 * 1024)
+
+    monkeypatch.setattr(search_index, "BY_NAME_PAGES", 10)
+    read = []
+    real = page_facts.read_page
+    monkeypatch.setattr(render_site, "read_page", lambda html, base_url=None, reader=None, text=True: read.append(text) or real(html, base_url, reader, text))
+    result = run("build", "--source", project, "--out", by_count, "--jobs", "1")
+    assert result.exit_code == 0 and "inchangée" not in result.output, result.output  # every page rendered again
+    assert read.count(False) > 40 and read.count(True) > 20  # communes and points: not read for their words
+    files = sorted(p.relative_to(by_size) for p in by_size.rglob("*") if p.is_file() and ".siad" not in p.parts)
+    assert files == sorted(p.relative_to(by_count) for p in by_count.rglob("*") if p.is_file() and ".siad" not in p.parts)
+    for name in files:
+        assert (by_size / name).read_bytes() == (by_count / name).read_bytes(), name
