@@ -86,7 +86,7 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
             output.search[page.output] = cached.search
             output.reused += 1
             continue
-        html, digest, facts, record, diagnostics, theme_error, staged = results[i]
+        html, digest, facts, record, diagnostics, theme_error, staged, card = results[i]
         report.diagnostics.extend(diagnostics)
         if theme_error is not None:
             report.error(*theme_error)
@@ -95,6 +95,10 @@ def render_site(site: Site, theme: Theme, report: Report, cache: PageCache, live
         output.search[page.output] = record
         if staged is not None:
             output.staged[page.output] = staged
+        if card is not None:  # the point's vCard, made with its page
+            name, output.files[name], output.digests[name], card_staged = card
+            if card_staged is not None:
+                output.staged[name] = card_staged
         fresh[page.output] = CachedPage(fingerprints[i], digest, facts, diagnostics, search=record)
         output.rendered += 1
     if report.has_errors:
@@ -130,6 +134,8 @@ def _add_other_files(site: Site, theme: Theme, output: SiteOutput, reused: set[s
     for page in site.pages:
         if page.point is not None and has_contacts(page.point):
             name = f"{page.url}{vcard_name(page.point)}"
+            if name in out:
+                continue  # made by the process that rendered its page
             if page.output in reused and name in live:  # its page's inputs (siad, its file) did not change: nor did its card
                 out[name], output.digests[name] = None, live[name]
             else:
@@ -153,28 +159,39 @@ _JOB: tuple | None = None  # (renderer, pages, base_url, staging, live, named): 
 def _render_one(index: int) -> tuple:
     """(bytes, or None when the live site already has them or once written into the staging folder;
     SHA-256; facts; search-index record; diagnostics; template error; the size written into the
-    staging folder, or None)."""
+    staging folder, or None; the vCard of a reception point's page, made here too (its name, then
+    the same three as the page's), or None)."""
     renderer, pages, base_url, staging, live, named = _JOB
+    page = pages[index]
     report = Report()
     renderer.report = report  # the page's own diagnostics, cached with it
     try:
-        html = renderer.render_page(pages[index])
+        html = renderer.render_page(page)
     except ThemeError as exc:
-        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), None
-    data = html.encode("utf-8")
-    digest = hashlib.sha256(data).hexdigest()
-    staged = None  # or the size of the file written into the staging folder
-    if live.get(pages[index].output) == digest:
-        data = None  # rendered again to the same bytes (a new version of siad): neither sent back nor written
-    elif staging is not None:
-        target = staging.joinpath(*safe_relative(pages[index].output).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        data, staged = None, len(data)
-    by_name = pages[index].output in named  # its words are not kept: not read
+        return None, None, None, None, tuple(report.diagnostics), (exc.location, exc.message, exc.hint), None, None
+    data, digest, staged = _stage(page.output, html.encode("utf-8"), staging, live)
+    card = None
+    if page.point is not None and has_contacts(page.point):
+        name = f"{page.url}{vcard_name(page.point)}"
+        card = (name, *_stage(name, vcard(page.point), staging, live))
+    by_name = page.output in named  # its words are not kept: not read
     facts = read_page(html, base_url, text=not by_name)
-    record = by_name_record(pages[index]) if by_name else search_record(pages[index], facts.entry)
-    return data, digest, facts.compact(), record, tuple(report.diagnostics), None, staged
+    record = by_name_record(page) if by_name else search_record(page, facts.entry)
+    return data, digest, facts.compact(), record, tuple(report.diagnostics), None, staged, card
+
+
+def _stage(name: str, data: bytes, staging: Path | None, live: dict[str, str]) -> tuple[bytes | None, str, int | None]:
+    """(the bytes, or None when the live site has them — neither sent back nor written — or once
+    written into the staging folder; their SHA-256; the size written there, or None)."""
+    digest = hashlib.sha256(data).hexdigest()
+    if live.get(name) == digest:
+        return None, digest, None
+    if staging is None:
+        return data, digest, None
+    target = staging.joinpath(*safe_relative(name).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return None, digest, len(data)
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
