@@ -25,6 +25,12 @@ SNIPPETS = [
     "# rien\n",
     "clé: |\n  texte\n  sur deux lignes\nautre: >\n  plié\n  ici\n",
     "a:\n" + "".join("  " * i + "- \n" for i in range(1, 5)),
+    'nom: "R&D * 2"\n',  # « & » and « * » in a text: read as events first, the same nodes
+    "".join("  " * i + "b:\n" for i in range(63)) + "  " * 63 + "c\n",  # 64 levels, the scalar counted: accepted
+    "".join("  " * i + "b:\n" for i in range(64)) + "  " * 64 + "c\n",  # 65: refused, the same message
+    "[" * 64 + "]" * 64 + "\n", "[" * 65 + "]" * 65 + "\n", "[" * 63 + "1" + "]" * 63 + "\n", "[" * 64 + "1" + "]" * 64 + "\n",
+    "k: &a [" + "[" * 64 + "]" * 64 + "]\n",  # with an anchor: read as events, the same limit
+    "a: " + "[" * 1500 + "]" * 1500 + "\n",  # beyond libyaml's own limit
 ]
 
 
@@ -52,3 +58,13 @@ def test_plain_files_do_go_through_libyaml_and_unusual_ones_do_not() -> None:
     assert yamlsource._compose_with_libyaml(SNIPPETS[0]) is not None
     assert yamlsource._compose_with_libyaml("a: &x 1\nb: *x\n") is None
     assert yamlsource._compose_with_libyaml("a: [\n") is None
+
+
+def test_a_plain_file_is_composed_at_once_and_its_depth_checked_on_the_nodes(monkeypatch) -> None:
+    """Without « & » nor « * », the text is not read as events first (a third of the cost)."""
+    if not yamlsource._NESTING_BOUNDED:
+        pytest.skip("libyaml antérieur à 0.2.5 : les événements sont lus d'abord")
+    monkeypatch.setattr(yamlsource.yaml, "parse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("événements lus")))
+    assert yamlsource._compose_with_libyaml(SNIPPETS[0]) is not None
+    assert yamlsource._compose_with_libyaml("".join("  " * i + "b:\n" for i in range(64)) + "  " * 64 + "c\n") is None
+    assert yamlsource._depth(yamlsource.yaml.compose("a: [[1], {b: [2]}]\n", Loader=yamlsource.CSafeLoader)) == 5
