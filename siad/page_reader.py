@@ -349,16 +349,26 @@ def _piece(text: str, origin: str | None) -> tuple:
     return (_STARTEND if slash else _START), TagMeaning(tag, _attributes(attributes) if attributes else {}, origin)
 
 
+def _known_tags(origin: str | None) -> dict[str, tuple]:
+    known = _KNOWN.get(origin)
+    if known is None or len(known) > _KNOWN_MAX:
+        known = _KNOWN[origin] = {}
+    return known
+
+
 def scan_fast(html: str, page: PageReader) -> None:
     """Feed ``page`` with the same events as :func:`scan`, faster: one findall for the pieces, and a
-    tag whose exact text was met before (on this page or another) is not read again."""
+    tag whose exact text was met before (on this page or another) is not read again. A reader that
+    wants no text (``main_tag`` None) only gets the start tags that bring something (ids, links,
+    policy findings): the others, the end tags and the text are not even looked at."""
     if _RAW_WITHOUT_TAGS.search(html):
         scan(html, page)
         return
     origin = page.origin
-    known = _KNOWN.get(origin)
-    if known is None or len(known) > _KNOWN_MAX:
-        known = _KNOWN[origin] = {}
+    known = _known_tags(origin)
+    if page.main_tag is None:
+        _scan_start_tags(html, page, known)
+        return
     position, line, counted = 0, 1, 0
     count, data, end = html.count, page.data, page.end
     raw = False  # the text that follows is a <script>'s or <style>'s: not unescaped
@@ -386,3 +396,18 @@ def scan_fast(html: str, page: PageReader) -> None:
         elif kind == _TEXT and page.in_main:
             data(tag_text)
         position += len(tag_text)
+
+
+_START_TAG = re.compile(rf"{_OTHER}|<{_NAME}{_ATTRIBUTES}[\s/]*?/?>", re.S)  # and comments, skipped whole
+
+
+def _scan_start_tags(html: str, page: PageReader, known: dict[str, tuple]) -> None:
+    line, counted, count, origin = 1, 0, html.count, page.origin
+    for match in _START_TAG.finditer(html):
+        tag_text = match.group()
+        kind, value = known.get(tag_text) or known.setdefault(tag_text, _piece(tag_text, origin))
+        if kind <= _STARTEND and not value.inert:
+            start = match.start()
+            line += count("\n", counted, start)
+            counted = start
+            page.start(value, line)  # its end does not matter without text

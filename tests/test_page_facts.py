@@ -45,6 +45,16 @@ def test_the_fast_readers_match_html_parser_on_tricky_html(html: str, reader) ->
     assert read_page(html, base, reader) == read_page(html, base, feed_with_html_parser)  # the tags now known (scan_fast)
 
 
+@pytest.mark.parametrize("html", TRICKY)
+def test_a_page_read_without_its_words_has_the_same_ids_links_and_policy(html: str) -> None:
+    """A page the search index keeps by name only: its start tags alone are looked at."""
+    base = "https://logement.exemple.fr/"
+    reference = read_page(html, base, feed_with_html_parser)
+    for _ in range(2):  # the tags then known
+        wordless = read_page(html, base, text=False)
+        assert (wordless.ids, wordless.links, wordless.policy) == (reference.ids, reference.links, reference.policy)
+
+
 def test_the_fast_reader_remembers_tags_per_site_address(monkeypatch) -> None:
     """A tag met before is looked up, not read again: what it means depends on the site's address
     (an image of the site itself is not foreign), and the memory is bounded."""
