@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import threading
 from typing import Callable, TypeVar
 
 from . import yaml_cache
@@ -98,8 +99,17 @@ def decode(data: dict):
 def loads(text: str):
     """The JSON ``text`` of a document holding encoded values, decoded: the JSON decoder (C) walks it
     and calls :func:`_rebuilder` for each object, innermost first — the order in which the encoder
-    numbered the dataclass instances."""
-    return json.loads(text, object_hook=_rebuilder())
+    numbered the dataclass instances. One decoder per thread, its numbering started again for each
+    document (making a decoder costs as much as decoding a point's open-data lines)."""
+    decoder = getattr(_DECODERS, "decoder", None)
+    if decoder is None:
+        made: list = []
+        decoder = _DECODERS.decoder = (json.JSONDecoder(object_hook=_rebuilder(made)), made)
+    decoder[1].clear()
+    return decoder[0].decode(text)
+
+
+_DECODERS = threading.local()
 
 
 _MAKERS: dict[str, Callable[[list], object]] = {}
@@ -125,8 +135,8 @@ def _makers() -> dict[str, Callable[[list], object]]:
     return _MAKERS
 
 
-def _rebuilder() -> Callable[[dict], object]:
-    made: list = []
+def _rebuilder(made: list) -> Callable[[dict], object]:
+    """The object hook; ``made``: the dataclass instances rebuilt so far in the document, by number."""
     makers = _makers()
     date = dt.date.fromisoformat
 
