@@ -47,6 +47,28 @@ class ThemeError(Exception):
         self.hint = hint
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled by an earlier build of this process (``siad serve``, the tests), by file and
+    source: a template whose text changed has another checksum, and Jinja compiles it again. In
+    memory only: nothing compiled is ever read back from a file."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)  # refused by Jinja when the source's checksum differs
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if len(self._compiled) > 500:  # a long preview session with many themes: start again
+            self._compiled.clear()
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class Theme:
     """Looks templates and assets up in the project's theme folder first, then in the default theme."""
 
@@ -71,6 +93,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # one Theme per build: no need to look at each template's file again for every page
+            bytecode_cache=_COMPILED,
         )
         self.assets = self._collect_assets()
         if config.colours is not None:  # siad.yml « couleurs »: a generated stylesheet, loaded after the theme's

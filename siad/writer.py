@@ -144,10 +144,18 @@ def _is_sha256(digest: object) -> bool:
 def manifest_bytes(files: dict[str, bytes | None], digests: dict[str, str], sizes: dict[str, int], sources: str | None = None) -> bytes:
     """The manifest: JSON with one line per file (readable in a diff, and written by the C encoder:
     a national site has 60 000 files); ``sources``: the SHA-256 of the project's files it was built from."""
-    lines = [f'{json.dumps(path, ensure_ascii=False)}: {{"octets": {int(sizes[path])}, "sha256": {json.dumps(digests[path])}}}'
+    lines = [f'{_json_string(path)}: {{"octets": {int(sizes[path])}, "sha256": {_json_string(digests[path])}}}'
              for path in sorted(files)]
     head = json.dumps({"generateur": "siad", "sources_sha256": sources, "version_siad": __version__}, ensure_ascii=False, sort_keys=True)[:-1]
     return (head + ', "fichiers": {\n' + ",\n".join(lines) + "\n}}\n").encode("utf-8")
+
+
+_PLAIN_JSON = re.compile(r'[^"\\\x00-\x1f]*')  # nothing JSON escapes (with ensure_ascii=False)
+
+
+def _json_string(text: str) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, without the encoder for the usual paths and digests."""
+    return f'"{text}"' if _PLAIN_JSON.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
 @contextmanager

@@ -9,6 +9,9 @@ import re
 import shutil
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import run
 
 
@@ -166,3 +169,12 @@ def test_diff_explains_what_it_cannot_read(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "n'est pas un manifeste siad" in result.stderr
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_the_manifest_writes_any_path_as_json_would(text: str) -> None:
+    """Paths and digests are quoted directly when nothing in them needs escaping: the same text as json.dumps."""
+    from siad.writer import _json_string
+
+    assert _json_string(text) == json.dumps(text, ensure_ascii=False)

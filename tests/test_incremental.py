@@ -462,3 +462,17 @@ def test_a_file_vanishing_while_the_project_is_hashed_again_gives_a_warning_not_
     assert "modifiés pendant la construction" in result.stderr and "Traceback" not in result.output
     monkeypatch.setattr(siad.build, "sources_digest", real)
     assert _build(project, tmp_path / "sortie")[1] == 0  # nothing of that build was kept: everything rendered again
+
+
+def test_a_template_edited_between_two_builds_of_one_process_is_compiled_again(project: Path, tmp_path: Path) -> None:
+    """Templates compiled by a build are kept for the next builds of the process (siad serve): the
+    same file with another text is compiled again."""
+    template = _theme(project) / "templates" / "lieu.html"
+    out = tmp_path / "sortie"
+    _build(project, out, "--jobs", "1")  # rendered in this process, as siad serve's rebuilds of a few pages
+    points = sorted(out.glob("lieux/*/index.html"))
+    assert points and not any("Gabarit modifié" in p.read_text(encoding="utf-8") for p in points)
+    _replace(template, "{% block content %}", "{% block content %}\n<p>Gabarit modifié.</p>")
+    _build(project, out, "--jobs", "1")
+    assert all("Gabarit modifié" in p.read_text(encoding="utf-8") for p in sorted(out.glob("lieux/*/index.html")))
+    assert tree_hashes(out) == _cold(project, tmp_path)
