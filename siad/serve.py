@@ -34,7 +34,7 @@ from .content import CONTENT_DIR
 from .data import DATA_DIR
 from .errors import ProjectError, Report, UsageProblem
 from .theme import THEMES_DIR, builtin_theme_dir
-from .writer import state_dir
+from .writer import keep_previous_version, state_dir
 
 POLL_MS = 500
 
@@ -67,6 +67,7 @@ class PreviewState:
             if self.cache is None:
                 self.cache = PageCache(state_dir(self.out))
             result = build_project(self.root, self.out, cache=self.cache, jobs=self.jobs)
+            keep_previous_version(self.out)  # after the first build: the first edit rewrites only what it changes
             config = load_config(self.root, Report())
             self.base_path = config.base_path if config is not None else "/"
             self.errors = []

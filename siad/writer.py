@@ -231,6 +231,36 @@ def write_site(files: dict[str, bytes | None], out: Path, digests: dict[str, str
     return _write_and_swap(files, digests, manifest, out, previous if live is not None else None, staging, staged, written)
 
 
+def keep_previous_version(out: Path) -> bool:
+    """Give the site in ``out`` a previous version, as a switch leaves one: the same files, hard linked
+    into siad's private folder. The first build after a cold one then rewrites in it only the files
+    that changed, instead of linking the whole site into a new folder (46,000 folders nationally: 4 s
+    and more). For ``siad serve``, whose preview starts with a cold build. True if it made one."""
+    out = out.resolve()
+    previous = state_dir(out) / PREVIOUS
+    with output_lock(out):
+        entries = _manifest_entries(out) if (out / MARKER).is_file() else None
+        if entries is None or read_manifest(previous) is not None:
+            return False
+        previous.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{PREVIOUS}.tmp-", dir=previous.parent))
+        try:
+            made: set[Path] = set()
+            for rel in sorted(entries) + [MARKER, MANIFEST]:  # the manifest last: it makes the version usable
+                target = tmp.joinpath(*safe_relative(rel).parts)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                _link(out, rel, target)
+            os.chmod(tmp, 0o755)
+            shutil.rmtree(previous, ignore_errors=True)  # a version left without its manifest by a killed build
+            os.rename(tmp, previous)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return True
+
+
 def _update_previous_and_switch(files, digests, manifest: bytes, out: Path, previous: Path,
                                 staging: Path | None = None, staged: Mapping[str, int] = _NONE, entries=None) -> WriteStats | None:
     """Bring the previous version (kept from the last switch) up to date, file by file, then switch it

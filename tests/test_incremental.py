@@ -476,3 +476,32 @@ def test_a_template_edited_between_two_builds_of_one_process_is_compiled_again(p
     _build(project, out, "--jobs", "1")
     assert all("Gabarit modifié" in p.read_text(encoding="utf-8") for p in sorted(out.glob("lieux/*/index.html")))
     assert tree_hashes(out) == _cold(project, tmp_path)
+
+
+def test_after_a_cold_build_a_kept_previous_version_makes_the_first_edit_write_only_what_changed(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """siad serve starts with a cold build, which leaves no previous version: without one, its first
+    edit would link the whole site into a new folder. It keeps one after building; the edit then
+    rewrites only the files that changed, and the site equals a cold build."""
+    import siad.build as build_module
+    from siad.serve import PreviewState
+    from siad.writer import PREVIOUS, keep_previous_version, read_manifest, state_dir
+
+    results = []
+    real = build_module.build_project
+    monkeypatch.setattr("siad.serve.build_project", lambda *a, **k: results.append(real(*a, **k)) or results[-1])
+    state = PreviewState(root=project, out=tmp_path / "apercu" / "site")
+    state.snapshot = state.watched_files()
+    state.rebuild()
+    previous = state_dir(state.out) / PREVIOUS
+    assert read_manifest(previous) == read_manifest(state.out)  # the same files …
+    some = next(p for p in sorted(state.out.rglob("*.html")))
+    assert some.stat().st_ino == (previous / some.relative_to(state.out)).stat().st_ino  # … linked, not copied
+    assert not keep_previous_version(state.out)  # already there: nothing done
+    page = project / "content" / "mutation.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", encoding="utf-8")
+    state.poll()
+    assert state.poll() is True
+    written = results[-1].written
+    assert written.copied == 0 and 0 < written.written <= 5, written  # not the whole site linked again
+    assert tree_hashes(state.out) == _cold(project, tmp_path)
+    state.cache.close()
