@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from siad import yamlsource
+from siad import yaml_libyaml, yamlsource
 from siad.errors import Report
 
 pytestmark = pytest.mark.skipif(yamlsource.CSafeLoader is None, reason="PyYAML sans libyaml")
@@ -62,9 +62,9 @@ def test_plain_files_do_go_through_libyaml_and_unusual_ones_do_not() -> None:
 
 def test_a_plain_file_is_composed_at_once_and_its_depth_checked_on_the_nodes(monkeypatch) -> None:
     """Without « & » nor « * », the text is not read as events first (a third of the cost)."""
-    if not yamlsource._NESTING_BOUNDED:
+    if not yaml_libyaml._NESTING_BOUNDED:
         pytest.skip("libyaml antérieur à 0.2.5 : les événements sont lus d'abord")
     monkeypatch.setattr(yamlsource.yaml, "parse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("événements lus")))
     assert yamlsource._compose_with_libyaml(SNIPPETS[0]) is not None
     assert yamlsource._compose_with_libyaml("".join("  " * i + "b:\n" for i in range(64)) + "  " * 64 + "c\n") is None
-    assert yamlsource._depth(yamlsource.yaml.compose("a: [[1], {b: [2]}]\n", Loader=yamlsource.CSafeLoader)) == 5
+    assert yaml_libyaml._depth(yamlsource.yaml.compose("a: [[1], {b: [2]}]\n", Loader=yamlsource.CSafeLoader)) == 5
