@@ -213,7 +213,12 @@ def relative_url(from_url: str, to_url: str) -> str:
         return to_url
     target, _, fragment = to_url.partition("#")
     start = from_url.rstrip("/") or "."
-    rel = _relpath(target or ".", start)
+    return _link_text(_relpath(target or ".", start), target, fragment)
+
+
+def _link_text(rel: str, target: str, fragment: str) -> str:
+    """The link from its relative path: « ./ » for the page's own folder, a folder's final « / »
+    kept, the fragment put back."""
     if rel == ".":
         rel = "./"
     elif (target.endswith("/") or target == "") and not rel.endswith("/"):
@@ -244,12 +249,7 @@ def links_from(from_url: str) -> Callable[[str], str]:
             if slashed.startswith(folder):
                 rest = target[len(folder):].rstrip("/")
                 break
-        rel = "/".join([".."] * ups + [rest] if rest else [".."] * ups) or "."
-        if rel == ".":
-            rel = "./"
-        elif (target.endswith("/") or target == "") and not rel.endswith("/"):
-            rel += "/"
-        return rel + ("#" + fragment if fragment else "")
+        return _link_text("/".join([".."] * ups + [rest] if rest else [".."] * ups) or ".", target, fragment)
 
     return link
 

@@ -56,7 +56,10 @@ class PreviewState:
         roots = [self.root / CONFIG_FILE, self.root / DATA_DIR, self.root / CONTENT_DIR, self.root / THEMES_DIR, builtin_theme_dir()]
         for base in roots:
             if base.is_file():
-                stat = base.stat()
+                try:
+                    stat = base.stat()
+                except OSError:  # replaced by an editor between the two calls: seen at the next poll
+                    continue
                 found[str(base)] = (stat.st_mtime_ns, stat.st_size)
             elif base.is_dir():
                 _walk(str(base), found)
@@ -67,7 +70,10 @@ class PreviewState:
             if self.cache is None:
                 self.cache = PageCache(state_dir(self.out))
             result = build_project(self.root, self.out, cache=self.cache, jobs=self.jobs)
-            keep_previous_version(self.out)  # after the first build: the first edit rewrites only what it changes
+            try:
+                keep_previous_version(self.out)  # after the first build: the first edit rewrites only what it changes
+            except OSError as exc:  # only a saving of time: the next build links the whole site instead
+                click.echo(f"siad : copie de l'aperçu non conservée ({exc}) ; la prochaine reconstruction sera plus lente.", err=True)
             config = load_config(self.root, Report())
             self.base_path = config.base_path if config is not None else "/"
             self.errors = []

@@ -505,3 +505,20 @@ def test_after_a_cold_build_a_kept_previous_version_makes_the_first_edit_write_o
     assert written.copied == 0 and 0 < written.written <= 5, written  # not the whole site linked again
     assert tree_hashes(state.out) == _cold(project, tmp_path)
     state.cache.close()
+
+
+def test_a_preview_that_cannot_keep_its_copy_still_serves_its_site(project: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """The kept copy only saves time: a disk that refuses it (full, read-only state folder) gives a
+    French line, not a traceback, and the preview goes on."""
+    from siad.serve import PreviewState
+
+    def refuse(out):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("siad.serve.keep_previous_version", refuse)
+    state = PreviewState(root=project, out=tmp_path / "apercu" / "site")
+    state.rebuild()
+    err = capsys.readouterr().err
+    assert state.errors == [] and (state.out / "index.html").is_file()
+    assert "copie de l'aperçu non conservée" in err and "aperçu reconstruit" in err, err
+    state.cache.close()

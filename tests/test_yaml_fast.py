@@ -4,7 +4,6 @@ anything unusual goes back to the pure-Python composer."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
