@@ -181,7 +181,8 @@ def remembered(kind: str, key: object, report: Report, load: Callable[[Report], 
 
 class Batch:
     """Many records of one kind (``remember_each``): those not remembered are loaded by forked
-    workers, while the caller goes on with something else; :meth:`results` waits for them."""
+    workers while the caller goes on with something else; :meth:`results` loads those still left,
+    then waits for the workers' (one process fewer than ``jobs``: the caller is the last loader)."""
 
     def __init__(self, kind: str, items: list[tuple[object, A]], load: Callable[[A, Report], T], jobs: int) -> None:
         global _BATCH_LOAD
@@ -194,16 +195,21 @@ class Batch:
             if known is not None:
                 self.done[i] = (known[0], known[1], None)
         self.todo = [(i, arg) for i, (_, arg) in enumerate(items) if i not in self.done]
-        self.load, self.pool, self.pending = load, None, None
+        self.load, self.pool, self.pending, self.chunks, self.claimed, self.workers = load, None, None, [], None, 0
         if jobs > 1 and len(self.todo) >= MIN_PARALLEL_RECORDS and can_fork():
-            size = max(8, len(self.todo) // (jobs * 4))
-            chunks = [self.todo[start:start + size] for start in range(0, len(self.todo), size)]
-            _BATCH_LOAD = (load, self.store is not None)
+            # small chunks claimed one by one from a shared counter, by the workers and, once it is
+            # done with its own work, by the caller too: nobody waits while chunks are left
+            size = max(8, len(self.todo) // (jobs * 16))
+            self.chunks = [self.todo[start:start + size] for start in range(0, len(self.todo), size)]
+            context = multiprocessing.get_context("fork")
+            self.claimed = context.Value("i", 0)
+            _BATCH_LOAD = (load, self.store is not None, self.chunks, self.claimed)
+            self.workers = min(jobs - 1, len(self.chunks))  # the caller is the last loader
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)))
+                self.pool = context.Pool(self.workers)
             finally:
                 _BATCH_LOAD = None
-            self.pending = self.pool.map_async(_load_chunk, chunks)
+            self.pending = self.pool.map_async(_claim_chunks, range(self.workers))
 
     def __enter__(self) -> "Batch":
         return self
@@ -218,8 +224,9 @@ class Batch:
         """Every record and the messages its load reported, in the order of the items."""
         if self.pending is not None:
             try:
-                for chunk in self.pending.get():
-                    self.done.update(chunk)
+                self.done.update(_claimed_loads(self.chunks, self.claimed, self.load, self.store is not None))
+                for loaded in self.pending.get():
+                    self.done.update(loaded)
             finally:
                 self.pool.close()
                 self.pool.join()
@@ -242,12 +249,24 @@ def remember_each(kind: str, items: list[tuple[object, A]], load: Callable[[A, R
 
 
 MIN_PARALLEL_RECORDS = 200  # below this, starting workers costs more than it saves
-_BATCH_LOAD: tuple | None = None  # (load, keep): set while the workers fork, inherited by them
+_BATCH_LOAD: tuple | None = None  # (load, keep, chunks, counter): set while the workers fork, inherited by them
 
 
-def _load_chunk(chunk: list[tuple[int, object]]) -> list[tuple[int, tuple]]:
-    load, keep = _BATCH_LOAD
-    return _load_items(chunk, load, keep)
+def _claim_chunks(_worker: int) -> list[tuple[int, tuple]]:
+    load, keep, chunks, claimed = _BATCH_LOAD
+    return _claimed_loads(chunks, claimed, load, keep)
+
+
+def _claimed_loads(chunks: list[list[tuple[int, object]]], claimed, load: Callable, keep: bool) -> list[tuple[int, tuple]]:
+    """Load chunks, each claimed from the shared counter, until none is left."""
+    loaded = []
+    while True:
+        with claimed.get_lock():
+            number = claimed.value
+            claimed.value = number + 1
+        if number >= len(chunks):
+            return loaded
+        loaded += _load_items(chunks[number], load, keep)
 
 
 def _load_items(items: list[tuple[int, object]], load: Callable, keep: bool) -> list[tuple[int, tuple]]:

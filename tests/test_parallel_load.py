@@ -80,3 +80,33 @@ def test_several_processes_read_the_same_points_and_messages(many_points: Path, 
     assert any("couriel" in text for text in texts)  # an unknown key, with its did-you-mean
     assert any("copie.yaml" in location for location, *_ in result["messages"])  # the wrong extension, in its place
     assert sum("niveau" in text and "deux fois" in text for text in texts) == 1  # the duplicate key
+
+
+_SHARED = """
+import json, os, sys, time
+from siad import record_cache
+
+def load(item, report):
+    time.sleep(0.005)
+    return (item * 3, os.getpid())
+
+items = [(("cle", i), i) for i in range(400)]
+batch = record_cache.remember_each("essai", items, load, 2)
+while batch.claimed.value == 0:  # the worker has taken its first chunk
+    time.sleep(0.005)
+with batch:
+    results = batch.results()
+print(json.dumps({"workers": batch.workers, "values": [value[0] for value, _ in results],
+                  "by_caller": sum(value[1] == os.getpid() for value, _ in results), "chunks": len(batch.chunks)}))
+"""
+
+
+def test_the_caller_loads_chunks_too_once_its_own_work_is_done() -> None:
+    # two cores: one worker, and the caller claims the chunks left when it asks for the results
+    done = subprocess.run([sys.executable, "-c", _SHARED], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["workers"] == 1
+    assert result["values"] == [3 * i for i in range(400)]  # in the items' order, whoever loaded them
+    assert 0 < result["by_caller"] < 400
+    assert result["chunks"] > 2
