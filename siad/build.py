@@ -103,7 +103,7 @@ def _render_project(root: Path, base_url: str | None, strict: bool, cache: PageC
         origins = {page.output: page.source for page in site.pages}
         if rendered.link_scope is None:
             cache.read_links(rendered.facts)  # every page's links are checked: read those of the reused pages at once
-        links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links)
+        links = check_links(files, origins, config.base_path, report, rendered.facts, rendered.link_scope, rendered.previous_links, jobs)
         cache.update({o: replace(page, links=links.get(o)) for o, page in rendered.fresh.items()}, {page.output for page in site.pages})
         cache.update_links({o: d for o, d in links.items() if o not in rendered.fresh}, rendered.outputs)
         check_policy(files, origins, report, config.base_url, rendered.facts)

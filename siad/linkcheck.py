@@ -7,11 +7,13 @@ located at the source of the page that contains it. External links (``https:``, 
 
 from __future__ import annotations
 
+import multiprocessing
 import posixpath
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, Report
 from .page_facts import PageFacts, read_page
+from .processes import available_cores, can_fork
 
 def _parse(data: bytes) -> PageFacts:
     return read_page(data.decode("utf-8", errors="replace"))
@@ -37,7 +39,7 @@ def _target(page: str, path: str, base_path: str, files: dict[str, bytes]) -> st
 
 def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_path: str, report: Report,
                 facts: dict[str, PageFacts] | None = None, only: set[str] | None = None,
-                previous: dict[str, tuple[Diagnostic, ...]] | None = None) -> dict[str, tuple[Diagnostic, ...]]:
+                previous: dict[str, tuple[Diagnostic, ...]] | None = None, jobs: int | None = None) -> dict[str, tuple[Diagnostic, ...]]:
     """Report every internal link or anchor of the HTML ``files`` that does not resolve.
 
     ``files``: every output path (the bytes are only read for HTML pages missing from ``facts``);
@@ -45,20 +47,49 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
     ``base_path``: the site's path on its server (« / » or « /siad/ »), for root-relative links;
     ``facts``: the pages already read (:func:`siad.page_facts.read_page`);
     ``only`` and ``previous``: check only these pages, and report the ``previous`` messages of the
-    others (an incremental build, when no page appeared, disappeared or changed its ids).
+    others (an incremental build, when no page appeared, disappeared or changed its ids);
+    ``jobs``: processes that may share the pages when there are many (default: one per available core).
     Returns the messages of each page it checked, in the order they were reported."""
+    global _CHECK
     facts = facts or {}
     previous = previous or {}
     names = sorted(name for name in files if name.endswith(".html"))
-    checked: dict[str, tuple[Diagnostic, ...]] = {}
+    todo = [page for page in names if not (only is not None and page in facts and page not in only and page in previous)]
+    jobs = min(jobs or available_cores(), len(todo) // MIN_PAGES_PER_PROCESS)
+    _CHECK = (files, sources, base_path, facts)
+    try:
+        if jobs > 1 and can_fork():
+            # the first parts by forked processes, the last one here; the messages in the pages' order
+            size = -(-len(todo) // jobs)
+            parts = [todo[start:start + size] for start in range(0, len(todo), size)]
+            with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
+                pending = [pool.apply_async(_check_pages, (part,)) for part in parts[:-1]]
+                last = _check_pages(parts[-1])
+                found = [messages for waiting in pending for messages in waiting.get()] + last
+        else:
+            found = _check_pages(todo)
+    finally:
+        _CHECK = None
+    checked = dict(zip(todo, found))
+    for page in names:
+        messages = checked[page] if page in checked else previous[page]
+        report.diagnostics.extend(messages)
+    return checked
+
+
+MIN_PAGES_PER_PROCESS = 4000  # below this, forking costs more than it saves
+_CHECK: tuple | None = None  # (files, sources, base_path, facts): set while the processes fork, inherited by them
+
+
+def _check_pages(pages: list[str]) -> list[tuple[Diagnostic, ...]]:
+    """The messages of each of ``pages``, in order."""
+    files, sources, base_path, facts = _CHECK
+    found = []
     # Where a link leads depends on the page's folder only until it climbs to the site root: « ../../x/ »
     # from any page two folders deep is « x/ ». Those (most of siad's links), root paths and external
     # links are resolved once per depth: (depth, link) → (target, or None for an external link; fragment).
     shared: dict[tuple[int, str], tuple[str | None, str]] = {}
-    for page in names:
-        if only is not None and page in facts and page not in only and page in previous:
-            report.diagnostics.extend(previous[page])
-            continue
+    for page in pages:
         collected = facts.get(page) or _parse(files[page])
         page_report = Report()
         seen: set[str] = set()
@@ -89,9 +120,8 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
                 page_report.warning(Location(sources.get(page, page)), f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
             elif fragment and target.endswith(".html") and fragment not in _ids(target, facts, files):
                 page_report.warning(Location(sources.get(page, page)), f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
-        checked[page] = tuple(page_report.diagnostics)
-        report.diagnostics.extend(page_report.diagnostics)
-    return checked
+        found.append(tuple(page_report.diagnostics))
+    return found
 
 
 def _ids(target: str, facts: dict[str, PageFacts], files: dict[str, bytes | None]) -> frozenset[str] | set[str]:

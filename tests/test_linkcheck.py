@@ -65,3 +65,49 @@ def test_a_broken_anchor_in_a_page_fails_strict_and_leaves_the_site_untouched(pr
     assert tree_hashes(out) == before
     plain = run("build", "--source", project, "--out", out)
     assert plain.exit_code == 0 and "2 avertissements" in plain.stdout
+
+
+_SHARED = """
+import json, sys
+from siad import linkcheck
+from siad.errors import Report
+from siad.page_facts import read_page
+
+files = {"index.html": b'<p id="haut"></p>'}
+for n in range(8001):
+    links = f'<a href="../p{n + 1}/">suivante</a><a href="../../index.html#haut">haut</a>'
+    if n % 1000 == 7:
+        links += f'<a href="../absente{n}/">x</a><a href="../../index.html#bas{n}">y</a>'
+    files[f"p/p{n}/index.html"] = links.encode()
+facts = {name: read_page(data.decode()) for name, data in files.items()}
+sizes = []
+original = linkcheck._check_pages
+def spy(pages):
+    sizes.append(len(pages))
+    return original(pages)
+linkcheck._check_pages = spy
+seen = []
+for jobs, only in ((1, None), (2, None), (2, {f"p/p{n}/index.html" for n in range(4000, 8001)})):
+    report = Report()
+    checked = linkcheck.check_links(files, {}, "/", report, facts, only, None if only is None else {n: () for n in files}, jobs)
+    seen.append(([d.message for d in report.diagnostics], sorted(checked)))
+print(json.dumps({"sizes": sizes, "same": seen[0] == seen[1], "messages": seen[0][0], "checked": [len(s[1]) for s in seen]}))
+"""
+
+
+def test_many_pages_are_shared_between_processes_with_the_same_messages_in_the_same_order():
+    # in a new process: the test run's own threads (a finished server's) would rightly forbid forking
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SHARED], capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sizes"] == [8002, 4001, 4001]  # alone; then the last half here (the first in a forked process); only the pages asked
+    assert result["same"]
+    messages = result["messages"]
+    assert len(messages) == 2 * 8 + 1  # a broken link and an unknown anchor on 8 pages, the last page's link to p8001/
+    assert [m.split(" (ligne")[0] for m in messages[:2]] == ["lien cassé dans la page p/p1007/index.html", "ancre inconnue dans la page p/p1007/index.html"]
+    assert "p/p8000/index.html" in messages[-1]
+    assert result["checked"] == [8002, 8002, 4001]
