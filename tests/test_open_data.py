@@ -145,3 +145,48 @@ def test_the_communes_table_is_made_again_only_when_communes_or_figures_change(p
     build_project(project, cold, clean=True, jobs=1)
     assert (out / "donnees" / "communes.csv").read_bytes() == (cold / "donnees" / "communes.csv").read_bytes()
     assert ";1866;" in (out / "donnees" / "communes.csv").read_text(encoding="utf-8")
+
+
+_FORKED_BUILD = """
+import json, os, sys
+from pathlib import Path
+from siad import render_site
+from siad.build import build_project
+
+here, rendered_here = os.getpid(), []
+original = render_site._render_one
+def spy(index):
+    if os.getpid() == here:
+        rendered_here.append(render_site._JOB[1][index].output)
+    return original(index)
+render_site._render_one = spy
+build_project(Path(sys.argv[1]), Path(sys.argv[2]), clean=True, jobs=int(sys.argv[3]))
+print(json.dumps(rendered_here))
+"""
+
+
+def test_the_open_data_is_made_while_workers_render_and_its_page_is_rendered_after_it(tmp_path: Path):
+    # in new processes: the test run's own threads (a finished server's) would rightly forbid forking
+    import subprocess
+    import sys
+
+    from conftest import tree_hashes
+
+    sys.path.insert(0, str(REPO_ROOT))
+    from bench import national
+
+    project = tmp_path / "projet"
+    national.generate(project, communes=120, points=40, pages=1)
+    trees, here = {}, {}
+    for jobs in (1, 2):
+        done = subprocess.run([sys.executable, "-c", _FORKED_BUILD, str(project), str(tmp_path / f"site-{jobs}"), str(jobs)],
+                              capture_output=True, text=True, cwd=REPO_ROOT)
+        assert done.returncode == 0, done.stderr
+        here[jobs] = json.loads(done.stdout.strip().splitlines()[-1])
+        trees[jobs] = tree_hashes(tmp_path / f"site-{jobs}")
+    assert len(here[1]) > 100  # one process renders every page
+    assert here[2] == ["donnees-ouvertes/index.html"]  # the workers render the others while this process makes the open data
+    assert trees[1] == trees[2]
+    page = (tmp_path / "site-2" / "donnees-ouvertes" / "index.html").read_text(encoding="utf-8")
+    size = (tmp_path / "site-2" / "donnees" / "communes.csv").stat().st_size
+    assert f"{max(1, round(size / 1024))} Ko" in page
