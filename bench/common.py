@@ -174,8 +174,8 @@ def write_floor(files: list[tuple[str, bytes]], parent: Path, runs: int) -> dict
     """The time to merely write ``files`` (same paths, same bytes) into a fresh folder of ``parent``.
 
     Timed: creating the folders and writing each file, as one Python process does it (no fsync,
-    as none of the generators measured fsyncs). Not timed: removing the folder afterwards, and the
-    ``sync`` after it (see :func:`settle`)."""
+    as none of the generators measured fsyncs). Not timed: removing the folder afterwards (see
+    :func:`defer_deletions`), and the ``sync`` before each run (see :func:`settle`)."""
     parent.mkdir(parents=True, exist_ok=True)
     times = []
     for _ in range(runs):
@@ -191,12 +191,50 @@ def write_floor(files: list[tuple[str, bytes]], parent: Path, runs: int) -> dict
             with open(os.path.join(target, rel), "wb") as handle:
                 handle.write(data)
         times.append(time.perf_counter() - started)
-        shutil.rmtree(target)
+        remove(target)
     return summary(times)
 
 
+# --- Deletions kept until every timed run is over ------------------------------------------
+# On this disk's ext4 (no journal), a file or folder created in the minute after a large tree was
+# deleted costs more: the inode allocator skips every recently freed inode (bench/notes.md, « The
+# disk's drift explained »). Deleting each output before the next cold build made every tool's cold
+# builds and floors pay it, by amounts that varied from run to run. So, during a run, a folder to be
+# removed is moved into a trash folder of the work directory (a rename: nothing is freed) and the
+# trash is emptied once the run is over: each timed build writes into a fresh folder, as a first
+# build on a fresh clone does.
+
+_TRASH: dict[str, Path] = {}  # the work directory whose folders go to the trash → its trash
+
+
+def defer_deletions(work: Path) -> None:
+    """From now on, folders under ``work`` removed by :func:`remove` go to its trash (see above);
+    a trash left by an interrupted run is emptied first, a minute before anything is timed."""
+    trash = Path(work).resolve() / ".trash"
+    if trash.exists():
+        log(f"emptying {trash} (left by an interrupted run), then waiting a minute")
+        shutil.rmtree(trash)
+        time.sleep(60)
+    _TRASH[str(Path(work).resolve())] = trash
+
+
+def empty_trash() -> None:
+    """Delete what :func:`remove` put in the trash (at the end of a run, nothing timed after it)."""
+    for trash in _TRASH.values():
+        if trash.exists():
+            shutil.rmtree(trash)
+    _TRASH.clear()
+
+
 def remove(path: Path) -> None:
+    """Remove ``path``: a folder under a work directory given to :func:`defer_deletions` goes to its trash."""
     if path.is_dir() and not path.is_symlink():
+        resolved = path.resolve()
+        for work, trash in _TRASH.items():
+            if resolved.is_relative_to(work) and not resolved.is_relative_to(trash):
+                trash.mkdir(exist_ok=True)
+                path.rename(Path(tempfile.mkdtemp(prefix=path.name + "-", dir=trash)) / path.name)
+                return
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()

@@ -27,7 +27,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
 
 from bench import markdown as corpus_bench  # noqa: E402
 from bench import national  # noqa: E402
-from bench.common import DOC, RESULTS, ROOT, WORK, log, machine, peer_versions, remove, remove_output, run_timed, siad_digest, summary  # noqa: E402
+from bench.common import DOC, RESULTS, ROOT, WORK, defer_deletions, empty_trash, log, machine, peer_versions, remove, remove_output, run_timed, siad_digest, summary  # noqa: E402
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 ISSUE_REFERENCE = {"hugo": 2.1, "eleventy": 5.8, "pelican": 17.8, "mkdocs": 158.0}  # 4,000 pages, 2 cores (issue 8)
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     results["date"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     results["command"] = command
     args.workdir.mkdir(parents=True, exist_ok=True)
+    defer_deletions(args.workdir)  # nothing deleted while anything is timed: emptied at the end
 
     def part(name: str, measure) -> dict:
         digest, begun, clock = siad_digest(), dt.datetime.now().astimezone().isoformat(timespec="seconds"), time.perf_counter()
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     results["last_run_seconds"] = round(time.perf_counter() - started)
     _save(results)
     write_doc(results)
+    empty_trash()
     if not args.keep_work:
         for child in args.workdir.iterdir():
             remove(child)

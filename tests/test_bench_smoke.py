@@ -54,6 +54,23 @@ def test_national_sample_builds_with_every_page(tmp_path):
     floor = common.write_floor(common.snapshot(out), tmp_path / "floor", runs=1)
     assert floor["runs"] and not any((tmp_path / "floor").iterdir())
 
+    # During a run, nothing is deleted while anything is timed: removed folders wait in the trash.
+    work = tmp_path / "floor"
+    common.defer_deletions(work)
+    try:
+        floor = common.write_floor(common.snapshot(out), work, runs=2)
+        assert len(floor["runs"]) == 2 and [p.name for p in work.iterdir()] == [".trash"]
+        kept = list((work / ".trash").rglob("*.html"))
+        assert len(kept) == 2 * result.pages  # both copies, moved (a rename frees no inode), not deleted
+        outside = tmp_path / "ailleurs"
+        (outside / "a").mkdir(parents=True)
+        common.remove(outside)  # a folder outside the work directory: deleted at once
+        assert not outside.exists()
+    finally:
+        common.empty_trash()
+    assert not any(work.iterdir())
+    common.remove(tmp_path / "national-copie")  # nothing there: nothing to do
+
     # The « one point changed » edit keeps the project valid.
     national.change_point(project, 1)
     assert not build_project(project, out).report.errors
