@@ -59,6 +59,8 @@ class Renderer:
         }
         self.static_files = {f.url for f in site.static_files}
         self.points_by_commune = PointsByCommune.of(site.data.points)
+        self._chromes: dict[str, tuple[SiteView, list[Link]]] = {}  # see _chrome
+        self._chrome_targets: list[str] | None = None
 
     def url_function(self, page: Page) -> Callable[[str], str]:
         if page.template == "404.html":  # served at any depth: links from the site root
@@ -69,10 +71,11 @@ class Renderer:
     def context(self, page: Page) -> dict:
         """What the page's template receives, but the Markdown body (rendered by :meth:`render_page`)."""
         url = self.url_function(page)
+        site, menu = self._chrome(url, page)
         return {
-            "site": self.site_view(url, page),
+            "site": site,
             "page": PageView(page.title, page.description, self.kind(page), "", [], self.updated(page)),
-            "menu": [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu],
+            "menu": menu,
             "breadcrumb": [Link("Accueil" if p.url == "" else p.title, url(p.url)) for p in self.site.breadcrumb(page)],
             "point": point_view(page.point, self.site.data) if page.point else None,
             "jsonld": point_jsonld(page.point, self.site.config.base_url + page.url if self.site.config.base_url else None, build_date()) if page.point else None,
@@ -81,6 +84,24 @@ class Renderer:
             "asset": lambda logical: url(self.theme.asset_output(logical)),
             "has_asset": lambda logical: logical in self.theme.assets,
         }
+
+    def _chrome(self, url: Callable[[str], str], page: Page) -> tuple[SiteView, list[Link]]:
+        """The site's view and the menu, as seen from ``page``. The links of a page to addresses
+        outside its own folder are the same from every page of its parent folder (« ../../guide/ »
+        from any commune): made once per parent folder, unless one of them leads into the page's folder."""
+        key = None
+        if page.url.endswith("/") and page.template != "404.html":
+            if self._chrome_targets is None:
+                self._chrome_targets = [p.url for p in self.site.menu] + [p.url for p in self.site.footer_pages()] + ["", ACCESSIBILITY_URL, SEARCH_URL, FEED]
+            if not any((target + "/").startswith(page.url) for target in self._chrome_targets):
+                key = page.url[:-1].rpartition("/")[0]
+                known = self._chromes.get(key)
+                if known is not None:
+                    return known
+        made = self.site_view(url, page), [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu]
+        if key is not None:
+            self._chromes[key] = made
+        return made
 
     def render_page(self, page: Page, context: dict | None = None) -> str:
         context = dict(context if context is not None else self.context(page))

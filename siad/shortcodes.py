@@ -74,7 +74,7 @@ def _lieux(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     part = _part(index, args, "lieux-accueil")
     view = part_view(index, part, url) if index.split else None
     groups = []
-    top = top_level(site.data.points)
+    top = top_level(site.data.points) if view is None else 0  # only the filter of an unsplit index needs it
     shown = [] if view and view.parts else (part.items if part else index.items)  # by level, then name
     by_level: dict[int, list] = {}
     for point in shown:

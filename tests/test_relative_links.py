@@ -40,3 +40,41 @@ def test_any_address_links_as_relative_url_does(page: list[str], target: list[st
     from_url = "/".join(page) + ("/" if page_slash and page else "")
     to_url = "/".join(target) + ("/" if target_slash and target else "") + fragment
     assert links_from(from_url)(to_url) == relative_url(from_url, to_url)
+
+
+def test_the_header_and_menu_made_once_per_folder_are_those_of_each_page(tmp_path, monkeypatch) -> None:
+    """render.Renderer._chrome keeps the site's view and the menu per parent folder: on every page of
+    the default site and of a national sample (split indexes), they equal those made for the page alone."""
+    import sys
+
+    from conftest import REPO_ROOT
+
+    from siad.build import build_project
+    from siad.render import Renderer
+
+    sys.path.insert(0, str(REPO_ROOT))
+    from bench import national
+
+    national_sample = tmp_path / "national"
+    national.generate(national_sample, communes=150, points=30, pages=12)
+    original = Renderer._chrome
+    seen = {"pages": 0, "kept": 0}
+
+    def compared(self, url, page):
+        kept = len(self._chromes)
+        made = original(self, url, page)
+        saved, self._chromes = self._chromes, {}
+        try:
+            alone = original(self, url, page)
+        finally:
+            self._chromes = saved
+        assert made == alone, page.url
+        seen["pages"] += 1
+        seen["kept"] += len(self._chromes) == kept and page.url.count("/") >= 2
+        return made
+
+    monkeypatch.setattr(Renderer, "_chrome", compared)
+    for project in (REPO_ROOT, national_sample):
+        result = build_project(project, tmp_path / f"site-{project.name}", jobs=1)
+        assert not result.report.errors
+    assert seen["pages"] > 250 and seen["kept"] > 150, seen  # most pages took what their folder's first page made
