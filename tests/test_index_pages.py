@@ -10,6 +10,7 @@ thresholds lowered, so that every way of splitting shows up in a few seconds.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -27,6 +28,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench import national  # noqa: E402
 from siad import index_pages, reference, search_index  # noqa: E402
+from siad.search_index import fold  # noqa: E402
 
 BASE_URL = "https://logement.exemple.fr/"
 
@@ -139,6 +141,9 @@ def _check_split_site(site: Path, project: Path, points: int) -> None:
     assert {"communes/departement-62/", "lieux/departement-59/"} <= linked
     search = (site / "recherche" / "index.html").read_text(encoding="utf-8")
     assert "data-racine=" in search and "Les pages principales du site" in search
+    listed = re.findall(r'<li data-page="([^"]*)"><a href="[^"]*">([^<]*)</a>', search)
+    assert {"", "communes/", "lieux/", "plan-du-site/"} <= {u for u, _ in listed} and len(listed) < 30  # the main pages only
+    assert listed == sorted(listed, key=lambda item: (fold(html.unescape(item[1])), item[0]))  # in alphabetical order
     # sitemap.xml has every page, parts included.
     locs = set(re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
     assert {BASE_URL + u for u in parts} <= locs
