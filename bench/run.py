@@ -257,8 +257,11 @@ def render_doc(results: dict) -> str:
           "the times are higher and noisier than on a quiet machine.\n")
 
     w("## What is measured\n")
-    w("- **cold**: a full build with no previous output and no tool cache (output folder and caches removed first, "
-      "then `sync` so that the removal is not charged to the build; the operating system's file cache is not dropped);")
+    w("- **cold**: a full build with no previous output and no tool cache, then `sync` (the operating system's file cache is not dropped). "
+      "The previous output and caches are not deleted but moved into the work folder's trash, emptied at the end of the run: "
+      "on this machine's disk (ext4 without a journal), every file created in the minute after a large deletion costs more, "
+      "which made each tool's repeated cold builds and floors slower by amounts that varied from run to run (runs before 2026-12-05 18:00 "
+      "deleted them; `bench/notes.md`);")
     w("- **warm**: the same build again, output in place, nothing changed;")
     w("- **one file changed**: one Markdown page (a sentence appended) or one reception point (its remark) edited before each build;")
     w("- each is the **median** of several runs (5 when a build takes under 5 s, else 3; `--runs` overrides), each run a new process, "
@@ -267,7 +270,7 @@ def render_doc(results: dict) -> str:
       "each command is forked by a small helper process, so that the runner's own memory is not counted in it;")
     w("- **pages / MB**: `.html` files and total bytes in the output after a cold build;")
     w("- **floor**: the time to merely write the same files (same paths, same bytes) into a fresh folder of the same disk "
-      "from one Python process, without fsync (none of the tools fsyncs): the physical limit of any generator here.\n")
+      "from one Python process, without fsync (none of the tools fsyncs), each copy moved to the trash too: the physical limit of any generator here.\n")
 
     _targets_section(results, w)
     md = results.get("markdown")
