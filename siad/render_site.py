@@ -228,7 +228,7 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
             size = max(4, len(todo) // (jobs * 32))  # small enough that no worker waits long for the last one
             early = [i for i in todo if i not in late]
             chunks = [early[start:start + size] for start in range(0, len(early), size)]
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+            with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(chunks)))) as pool:
                 rendering = pool.imap(_render_chunk, chunks)
                 meanwhile()
                 results.update((i, _render_one(i)) for i in sorted(late))

@@ -190,3 +190,26 @@ def test_the_open_data_is_made_while_workers_render_and_its_page_is_rendered_aft
     page = (tmp_path / "site-2" / "donnees-ouvertes" / "index.html").read_text(encoding="utf-8")
     size = (tmp_path / "site-2" / "donnees" / "communes.csv").stat().st_size
     assert f"{max(1, round(size / 1024))} Ko" in page
+
+
+_ALL_LATE = """
+import json, os
+from types import SimpleNamespace
+from siad import render_site
+
+render_site._render_one = lambda index: (index, os.getpid())
+pages = list(range(80))
+made = []
+results = render_site._render(SimpleNamespace(report=None), pages, pages, None, 2, None, None, frozenset(),
+                              lambda: made.append(1), set(pages))
+print(json.dumps({"made": made, "indices": sorted(results), "here": all(pid == os.getpid() for _, pid in results.values())}))
+"""
+
+
+def test_pages_that_all_show_the_open_data_are_rendered_after_it_without_workers_to_wait_for():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ALL_LATE], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"made": [1], "indices": list(range(80)), "here": True}
