@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .commune_views import PointsByCommune
 from .digests import file_sha256, files_under
+from .markup import shortcode_names
 from .model import Page, Site
 from .theme import Theme
 
@@ -98,7 +99,6 @@ def common_key(site: Site, theme: Theme, today: str, by_name: bool = False) -> s
 # only uses these does not depend on the points' files. Any other shortcode may show any record.
 POINT_FREE_SHORTCODES = {"communes", "chiffres-cles", "tableau", "chiffres-communes", "grille-cotation",
                          "exemple-cotation", "simulateur-cotation"}
-_SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)")
 _POINTS_PART = re.compile(r"\{\{< lieux-accueil partie=(\S+) >\}\}\n")  # as model.build_site writes it
 
 
@@ -150,7 +150,7 @@ class Dependencies:
                 return repr(("partie", body, self.core, self.point_index_shape, listed))
             data = self.territory
             if "{{<" in body:
-                names = set(_SHORTCODE.findall(body))
+                names = shortcode_names(body)
                 data = self.core if names and names <= POINT_FREE_SHORTCODES else self.everything
             return repr(("page", page.markdown.source, page.markdown.body_line, body, data))
         return repr(("autre", self.everything))

@@ -31,6 +31,13 @@ from .schema import suggestion
 
 SHORTCODE_LINE = re.compile(r"^\s*\{\{<\s*(?P<name>[a-z0-9-]+)(?P<args>(?:\s+[a-z_][a-z0-9_]*=(?:\"[^\"]*\"|[^\s\"]+))*)\s*>\}\}\s*$")
 SHORTCODE_ARG = re.compile(r"([a-z_][a-z0-9_]*)=(?:\"([^\"]*)\"|([^\s\"]+))")
+_SHORTCODE_NAME = re.compile(r"\{\{<\s*([\w-]+)")
+
+
+def shortcode_names(body: str) -> set[str]:
+    """The names of the shortcodes a Markdown body calls (a superset: written ones that are not valid
+    shortcodes count too), for what depends on them (fingerprints, the open data's page)."""
+    return set(_SHORTCODE_NAME.findall(body))
 
 # (name, arguments, location) -> HTML
 ShortcodeRenderer = Callable[[str, dict[str, str], Location], str]

@@ -59,8 +59,7 @@ class Renderer:
         }
         self.static_files = {f.url for f in site.static_files}
         self.points_by_commune = PointsByCommune.of(site.data.points)
-        self._chromes: dict[str, tuple[SiteView, list[Link]]] = {}  # see _chrome
-        self._chrome_targets: list[str] | None = None
+        self._chromes: dict[str, tuple[tuple[SiteView, list[Link]], tuple[str, ...]]] = {}  # see _chrome
 
     def url_function(self, page: Page) -> Callable[[str], str]:
         if page.template == "404.html":  # served at any depth: links from the site root
@@ -86,21 +85,23 @@ class Renderer:
         }
 
     def _chrome(self, url: Callable[[str], str], page: Page) -> tuple[SiteView, list[Link]]:
-        """The site's view and the menu, as seen from ``page``. The links of a page to addresses
-        outside its own folder are the same from every page of its parent folder (« ../../guide/ »
-        from any commune): made once per parent folder, unless one of them leads into the page's folder."""
-        key = None
-        if page.url.endswith("/") and page.template != "404.html":
-            if self._chrome_targets is None:
-                self._chrome_targets = [p.url for p in self.site.menu] + [p.url for p in self.site.footer_pages()] + ["", ACCESSIBILITY_URL, SEARCH_URL, FEED]
-            if not any((target + "/").startswith(page.url) for target in self._chrome_targets):
-                key = page.url[:-1].rpartition("/")[0]
-                known = self._chromes.get(key)
-                if known is not None:
-                    return known
-        made = self.site_view(url, page), [Link(p.menu_title or p.title, url(p.url), p.url == page.url) for p in self.site.menu]
-        if key is not None:
-            self._chromes[key] = made
+        """The site's view and the menu, as seen from ``page``. A page's links to addresses outside
+        its own folder are the same from every page of its parent folder (« ../../guide/ » from any
+        commune): they are made once per parent folder and reused while none of the addresses they
+        were made for leads into the page's own folder (nor is the page itself: the menu marks it)."""
+        key = page.url[:-1].rpartition("/")[0] if page.url.endswith("/") and page.template != "404.html" else None
+        known = self._chromes.get(key) if key is not None else None
+        if known is not None and not _leads_into(known[1], page.url):
+            return known[0]
+        asked: list[str] = []
+
+        def link(target: str) -> str:
+            asked.append(target)
+            return url(target)
+
+        made = self.site_view(link, page), [Link(p.menu_title or p.title, link(p.url), p.url == page.url) for p in self.site.menu]
+        if key is not None and not _leads_into(asked, page.url):
+            self._chromes[key] = (made, tuple(asked))
         return made
 
     def render_page(self, page: Page, context: dict | None = None) -> str:
@@ -173,3 +174,8 @@ class Renderer:
             return ""
         template, context = found
         return self.theme.render(template, {**context, "asset": lambda logical: url(self.theme.asset_output(logical))})
+
+
+def _leads_into(targets, folder: str) -> bool:
+    """Whether one of the addresses ``targets`` is the page ``folder`` or lies inside it."""
+    return any((target + "/").startswith(folder) for target in targets)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from .clock import build_date
 from .errors import Report
 from .fingerprint import Dependencies, common_key, page_fingerprint
 from .headers import HEADERS_FILE, headers_file
+from .markup import shortcode_names
 from .model import UPDATES_URL, Page, Site
 from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
@@ -203,10 +203,7 @@ def _stage(name: str, data: bytes, staging: Path | None, live: dict[str, str]) -
 
 def _shows_open_data(page: Page) -> bool:
     """Whether the page calls the « donnees-ouvertes » shortcode (the open-data files and their sizes)."""
-    return page.markdown is not None and "donnees-ouvertes" in _SHORTCODE.findall(page.markdown.body)
-
-
-_SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)")  # a shortcode's name, as siad.markup reads it
+    return page.markdown is not None and "donnees-ouvertes" in shortcode_names(page.markdown.body)
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
