@@ -15,7 +15,7 @@ from .data.figures import TYPOLOGIES, TYPOLOGY_LABELS
 from .indicators import DemandIndicators, commune_indicators, count, format_int, share, territory_indicators, typology_indicators
 from .markup import slugify
 from .model import POINTS_URL, commune_url
-from .views import PointSummary, phone_contacts, place_of
+from .views import Contact, PointSummary, phone_contacts, place_of
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,8 @@ class CommuneLink:
     stock: str  # « 1 867 logements sociaux », « aucun logement social recensé », « non publié »
 
 
-def _summary(point: Point, url: Callable[[str], str]) -> PointSummary:
-    return PointSummary(point.name, url(f"{POINTS_URL}{point.slug}/"), place_of(point), (phone_contacts(point) or [None])[0])
+def _summary(point: Point, url: Callable[[str], str], index: "PointsByCommune") -> PointSummary:
+    return PointSummary(point.name, url(f"{POINTS_URL}{point.slug}/"), *index.place_and_phone(point))
 
 
 def top_level(points: list[Point]) -> int:
@@ -102,6 +102,7 @@ class PointsByCommune:
     local: dict[str, list[Point]]
     sector: dict[str, list[Point]]
     common: list[Point]
+    _places: dict[int, tuple] = field(default_factory=dict, compare=False, repr=False)  # see place_and_phone
 
     @classmethod
     def of(cls, points: list[Point]) -> "PointsByCommune":
@@ -122,13 +123,22 @@ class PointsByCommune:
                     sector.setdefault(code, []).append(point)
         return cls(local, sector, common)
 
+    def place_and_phone(self, point: Point) -> tuple[str | None, Contact | None]:
+        """A point's place and first phone as its summary shows them, made once per point: the whole
+        territory's points are summed up on every commune's page (35,000 of them nationally)."""
+        known = self._places.get(id(point))
+        if known is None or known[0] is not point:
+            known = self._places[id(point)] = (point, place_of(point), (phone_contacts(point) or [None])[0])
+        return known[1], known[2]
+
     def of_commune(self, insee: str) -> tuple[list[Point], list[Point], list[Point]]:
         """(in the commune, covering it by their sector, for the whole territory), each in level then name order."""
         return self.local.get(insee, []), self.sector.get(insee, []), [p for p in self.common if p.insee != insee]
 
 
 def commune_view(data: SiteData, commune: Commune, territory: str, portal: str | None, national: str | None, url: Callable[[str], str], index: PointsByCommune | None = None) -> CommuneView:
-    local, sector, common = (index or PointsByCommune.of(data.points)).of_commune(commune.insee)
+    index = index or PointsByCommune.of(data.points)
+    local, sector, common = index.of_commune(commune.insee)
     figures = data.figures
     area = figures.communes.get(commune.insee)
     stock = figures.commune_stock(commune.insee)
@@ -171,7 +181,7 @@ def commune_view(data: SiteData, commune: Commune, territory: str, portal: str |
         ).strip()
     return CommuneView(
         commune.name, of(commune.name), at(commune.name), commune.postal_code, territory, of(territory),
-        [_summary(p, url) for p in local], [_summary(p, url) for p in sector], [_summary(p, url) for p in common],
+        [_summary(p, url, index) for p in local], [_summary(p, url, index) for p in sector], [_summary(p, url, index) for p in common],
         url(POINTS_URL), portal, national, stock_block, stock_note, demand, demand_note, bailleurs,
         sizes, typology_indicators(area), source_text(area.demand_set if area else None),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, Report
@@ -85,21 +86,25 @@ def _check_pages(pages: list[str]) -> list[tuple[Diagnostic, ...]]:
     """The messages of each of ``pages``, in order."""
     files, sources, base_path, facts = _CHECK
     found = []
-    # Where a link leads depends on the page's folder only until it climbs to the site root: « ../../x/ »
-    # from any page two folders deep is « x/ ». Those (most of siad's links), root paths and external
-    # links are resolved once per depth: (depth, link) → (target, or None for an external link; fragment).
-    shared: dict[tuple[int, str], tuple[str | None, str]] = {}
+    # Where a relative link leads depends only on the folder its leading « ../ » climb to: « ../x/ » is
+    # the same file from every page of communes/*/ (communes/x/), « ../../x/ » from any page two folders
+    # deep (x/). So links are resolved once per (that folder, the rest of the link); root paths and
+    # external links, and links climbing above the root, once per (depth, link): most of siad's links.
+    shared: dict[tuple, tuple[str | None, str]] = {}
     for page in pages:
         collected = facts.get(page) or _parse(files[page])
         page_report = Report()
         seen: set[str] = set()
         depth = page.count("/")
-        climb = "../" * depth
+        folders = page.split("/")[:-1]
         for url, line in collected.links:
             if url in seen:
                 continue
             seen.add(url)
-            known = shared.get((depth, url))
+            known = shared.get((depth, url))  # most links: the same from every page as deep (below)
+            if known is None:
+                key = _shared_key(url, depth, folders)
+                known = shared.get(key) if key is not None else None
             if known is not None:
                 target, fragment = known
                 if target is None:
@@ -107,21 +112,37 @@ def _check_pages(pages: list[str]) -> list[tuple[Diagnostic, ...]]:
             else:
                 parts = urlsplit(url)
                 if parts.scheme or parts.netloc:
-                    shared[(depth, url)] = (None, "")
+                    if key is not None:
+                        shared[key] = (None, "")
                     continue
                 path, fragment = unquote(parts.path), unquote(parts.fragment)
-                if not path:
-                    target = page
-                else:
-                    target = _target(page, path, base_path, files)
-                    if path.startswith("/") or path.startswith(climb):
-                        shared[(depth, url)] = (target, fragment)
+                target = _target(page, path, base_path, files) if path else page
+                if key is not None:
+                    shared[key] = (target, fragment)
             if target not in files:
                 page_report.warning(Location(sources.get(page, page)), f"lien cassé dans la page {page} (ligne {line}) : « {url} » ne mène à aucun fichier du site", "corrigez le lien, ou ajoutez la page ou le fichier qu'il vise")
             elif fragment and target.endswith(".html") and fragment not in _ids(target, facts, files):
                 page_report.warning(Location(sources.get(page, page)), f"ancre inconnue dans la page {page} (ligne {line}) : « {url} » : la page {target} n'a pas d'élément id=\"{fragment}\"", "corrigez l'ancre : elle doit reprendre l'identifiant d'un titre de la page visée")
         found.append(tuple(page_report.diagnostics))
     return found
+
+
+def _shared_key(url: str, depth: int, folders: list[str]) -> tuple | None:
+    """The key under which a link leads to the same place from every page that has it (see
+    :func:`_check_pages`); None for a link resolved from the page itself (« #fragment », « ?q »)."""
+    if not url or url[0] in "#?":
+        return None
+    if url[0] == "/" or _SCHEME.match(url):
+        return (depth, url)  # a root path or another site (« //host/ », a scheme): the same from anywhere
+    climbs = 0
+    while url.startswith("../", climbs * 3):
+        climbs += 1
+    if climbs >= depth:
+        return (depth, url)  # from the root's own folder, or above it
+    return ("/".join(folders[:depth - climbs]), url[climbs * 3:])
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # what urlsplit takes for a scheme
 
 
 def _ids(target: str, facts: dict[str, PageFacts], files: dict[str, bytes | None]) -> frozenset[str] | set[str]:

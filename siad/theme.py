@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+from markupsafe import Markup
 
 from .config import CONFIG_FILE, Config
 from .errors import Location, Report, relative_name
@@ -95,6 +97,9 @@ class Theme:
             auto_reload=False,  # one Theme per build: no need to look at each template's file again for every page
             bytecode_cache=_COMPILED,
         )
+        self.env.globals["partial"] = self._partial
+        self._partials: dict[tuple, Markup] = {}
+        self._reads_only_values: dict[str, frozenset[str] | None] = {}
         self.assets = self._collect_assets()
         if config.colours is not None:  # siad.yml « couleurs »: a generated stylesheet, loaded after the theme's
             css = config.colours.css().encode("utf-8")
@@ -154,6 +159,31 @@ class Theme:
                 raise
             raise ThemeError(location, f"erreur dans le gabarit : {type(exc).__name__}: {exc}") from exc
 
+    @jinja2.pass_context
+    def _partial(self, context: jinja2.runtime.Context, name: str, **values) -> Markup:
+        """``{{ partial("_point_list.html", points=…) }}``: what ``{% with points = … %}{% include
+        "_point_list.html" %}{% endwith %}`` gives, but made once per distinct ``values`` when the
+        template reads nothing else (the theme's own, or a project's version of it that does the same):
+        the whole territory's points are listed alike on 35,000 commune pages of a national site. A
+        template that reads more (``page``, ``url``…) is rendered each time, with the page's context."""
+        template = self.env.get_template(name)
+        reads = self._reads_only_values.get(name, False)
+        if reads is False:
+            reads = self._reads_only_values[name] = _variables_read(self.env, template)
+        if reads is None or not reads <= values.keys():
+            return Markup(template.render({**context.get_all(), **values}))
+        try:
+            key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in values.items())))
+            hash(key)
+        except TypeError:  # a value that cannot be compared cheaply: made each time
+            return Markup(template.render(values))
+        made = self._partials.get(key)
+        if made is None:
+            if len(self._partials) >= 256:  # one list per commune, say: kept small
+                self._partials.clear()
+            made = self._partials[key] = Markup(template.render(values))
+        return made
+
     def _display(self, filename: str | None) -> str:
         if not filename:
             return f"{THEMES_DIR}/"
@@ -167,3 +197,17 @@ class Theme:
             if frame.filename.endswith(".html") and any(frame.filename.startswith(d) for d in dirs):
                 found = Location(self._display(frame.filename), frame.lineno)
         return found
+
+
+def _variables_read(env: jinja2.Environment, template: jinja2.Template) -> frozenset[str] | None:
+    """The variables a template reads from its context, when it reads no other template; else None."""
+    if not template.filename:
+        return None
+    try:
+        with open(template.filename, encoding="utf-8") as handle:
+            tree = env.parse(handle.read())
+    except (OSError, jinja2.TemplateSyntaxError):
+        return None
+    if any(True for _ in jinja2.meta.find_referenced_templates(tree)):
+        return None
+    return frozenset(jinja2.meta.find_undeclared_variables(tree))

@@ -284,6 +284,45 @@ def test_project_template_override(project: Path, tmp_path: Path) -> None:
     assert "MARQUEUR-GABARIT-PROJET" not in (out / "404.html").read_text(encoding="utf-8")
 
 
+def _commune_pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted((site / "communes").glob("*/index.html"))}
+
+
+def test_a_partial_gives_what_the_include_it_replaces_gives(project: Path, tmp_path: Path) -> None:
+    """commune.html lists the whole territory's points with partial() (made once, see siad.theme):
+    every commune page is the same as with the {% include %} it replaces."""
+    reference = tmp_path / "reference"
+    assert run("build", "--source", project, "--out", reference).exit_code == 0
+    builtin = (REPO_ROOT / "themes" / "default" / "templates" / "commune.html").read_text(encoding="utf-8")
+    call = '{{ partial("_point_list.html", points=commune.common_points) }}'
+    assert call in builtin
+    templates = project / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "commune.html").write_text(
+        builtin.replace(call, '{% with points = commune.common_points %}{% include "_point_list.html" %}{% endwith %}'), encoding="utf-8")
+    out = tmp_path / "sortie"
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    pages = _commune_pages(reference)
+    assert sum("Pour tout le territoire" in html for html in pages.values()) > 30  # but where the common point is
+    assert _commune_pages(out) == pages
+
+
+def test_a_project_template_given_to_partial_that_reads_the_page_is_made_for_each_page(project: Path, tmp_path: Path) -> None:
+    templates = project / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    builtin = (REPO_ROOT / "themes" / "default" / "templates" / "_point_list.html").read_text(encoding="utf-8")
+    (templates / "_point_list.html").write_text(builtin.replace("</ul>", '<li class="pour">Pour {{ page.title }}</li>\n</ul>'), encoding="utf-8")
+    out = tmp_path / "sortie"
+    result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 0, result.output
+    pages = {name: html for name, html in _commune_pages(out).items() if "Pour tout le territoire" in html}
+    assert len(pages) > 30
+    for name, html in pages.items():
+        title = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1].strip()
+        common = html[html.index("Pour tout le territoire"):]
+        assert f'<li class="pour">Pour {title}</li>' in common[:common.index("</ul>") + 5], name
+
+
 def test_project_asset_override(project: Path, tmp_path: Path) -> None:
     reference = tmp_path / "reference"
     assert run("build", "--source", project, "--out", reference).exit_code == 0

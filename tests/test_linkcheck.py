@@ -111,3 +111,27 @@ def test_many_pages_are_shared_between_processes_with_the_same_messages_in_the_s
     assert [m.split(" (ligne")[0] for m in messages[:2]] == ["lien cassé dans la page p/p1007/index.html", "ancre inconnue dans la page p/p1007/index.html"]
     assert "p/p8000/index.html" in messages[-1]
     assert result["checked"] == [8002, 8002, 4001]
+
+
+def test_links_resolved_once_per_folder_give_the_messages_of_links_resolved_page_by_page(monkeypatch):
+    """Targets are shared between pages by the folder a link's « ../ » climb to (siad.linkcheck):
+    every kind of link, from pages at several depths and in sibling folders, gets exactly the messages
+    it gets when each link is resolved from its own page."""
+    import itertools
+
+    import siad.linkcheck as linkcheck
+
+    prefixes = ["", "./", "../", "../../", "../../../", "/", "//ailleurs/", "https://ailleurs/", "1abc:", "a?b:", " https://x/", "x/../"]
+    rests = ["", "voisin/", "voisin/index.html", "a/", "a/#haut", "a/#bas", "img.png", "#haut", "?q=1#haut", "b/c/", "%61/"]
+    links = "".join(f'<a href="{p}{r}">l</a>' for p, r in itertools.product(prefixes, rests))
+    folders = ["", "a/", "b/", "a/voisin/", "b/voisin/", "b/c/", "a/b/c/", "b/c/d/", "a/x/y/z/"]
+    files = {f"{folder}index.html": f'<h2 id="haut">h</h2>{links}' for folder in folders}
+    files.update({"voisin/index.html": "", "img.png": "", "a/img.png": "", "b/c/voisin/index.html": "",
+                  "a/a/index.html": "", "a/1abc:voisin/index.html": ""})
+    files.update({f"{folder}autre.html": links for folder in ("", "a/")})  # beside a page with id="haut", without one  # « a?b: » is the path « a », « 1abc: » no scheme
+
+    shared = _check(files)
+    monkeypatch.setattr(linkcheck, "_shared_key", lambda url, depth, folders: None)
+    alone = _check(files)
+    assert shared == alone
+    assert len(alone) > 100 and any("ancre inconnue" in m for m in alone)  # the links do break, in both ways

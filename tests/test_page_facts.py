@@ -3,6 +3,7 @@ same ids, links with their lines, security-policy findings and search text, page
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,16 @@ def test_facts_from_the_cache_are_read_when_asked_for_and_equal_the_first_ones()
     assert plain.policy == () and plain._ids is None  # no problem: nothing decoded to say so
     damaged = PageFacts.from_json('{"ids": [', "[]")
     assert damaged.ids == frozenset() and damaged.policy == ()  # a damaged row: no traceback
+
+
+@pytest.mark.parametrize("html", TRICKY + ['<main><h2 id="été">É</h2><a href="/é/#ç">x</a><p style="x">s</p></main>'])
+def test_the_facts_a_worker_sends_back_store_the_same_text_as_the_facts_read(html: str) -> None:
+    """The worker that renders a page makes the cache's text of its facts (compact): the same text as
+    the facts themselves would give, non-ASCII ids and policy findings included, and facts equal."""
+    from siad.page_facts import PageFacts
+
+    facts = read_page(html)
+    sent = facts.compact()
+    assert sent.to_json() == facts.to_json()
+    assert json.loads(sent.to_json()[0]) == {"ids": sorted(facts.ids), "policy": [list(p) for p in facts.policy]}
+    assert PageFacts.from_json(*sent.to_json()) == sent and sent.entry is None
