@@ -347,8 +347,11 @@ def to_schema_org(schedule: Schedule, start: dt.date, weeks: int = 8) -> list[di
         {"@type": kind, "dayOfWeek": [SCHEMA_DAYS[d] for d in days], "opens": hhmm(a), "closes": hhmm(b)}
         for (a, b), days in sorted(groups.items(), key=lambda kv: (kv[1][0], kv[0]))
     ]
-    for offset in range(weeks * 7):
+    changed = {exc.weekday for exc in schedule.exceptions}  # only these weekdays can differ from the regular week
+    for offset in range(weeks * 7 if changed else 0):
         day = start + dt.timedelta(days=offset)
+        if day.weekday() not in changed:
+            continue
         slots = schedule.walk_in_on(day)
         if slots == regular[day.weekday()]:
             continue

@@ -21,6 +21,7 @@ from .yaml_libyaml import CSafeLoader, compose_plain
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64  # nested lists and blocks; siad's files need a handful, PyYAML's composer recurses
 
+_STR = "tag:yaml.org,2002:str"
 _ALLOWED_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -345,8 +346,11 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> Scalar:
-        loc = self.loc(node)
+        mark = node.start_mark
+        loc = Location(self.rel, mark.line + 1 + self.offset, mark.column + 1) if mark is not None else Location(self.rel)
         quoted = node.style in ("'", '"')
+        if node.tag == _STR:  # most scalars: what PyYAML's constructor gives a text, without its machinery
+            return Scalar(loc, node.value, node.value, quoted)
         if node.tag not in _ALLOWED_SCALAR_TAGS:
             raise _RefusedConstruct(
                 node.start_mark,

@@ -536,3 +536,16 @@ def test_day_pieces_say_the_same_as_the_day_text():
     for row in week_table(schedule):
         assert "".join(hours + after for hours, after in row.pieces) == (row.text if row.slots else ""), row.day
     assert week_table(schedule)[1].pieces == [("9 h – 10 h", ", "), ("11 h – 12 h", " et "), ("14 h – 15 h", "")]
+
+
+@pytest.mark.parametrize("text", [*ROUND_TRIP, "Mo-Fr 09:00-12:00; We[2] off", "Tu[1-5] 10:00-11:00", "Mo-Su 08:00-20:00"])
+def test_schema_org_dated_specs_are_the_dates_whose_walk_in_hours_differ_from_their_weekday(text: str) -> None:
+    """Over a year of start dates: a dated spec for each date, and only those, whose walk-in slots
+    differ from its weekday's (only weekdays with a monthly exception are looked at: the same result)."""
+    s = schedule(text) if text in ROUND_TRIP else parse_osm(text)
+    regular = [tuple(x for x in day if x.mode == "accueil") if not s.appointment_only else () for day in s.days]
+    for start in (dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(0, 366, 5)):
+        days = [start + dt.timedelta(days=i) for i in range(14)]
+        expected = [d.isoformat() for d in days if s.walk_in_on(d) != regular[d.weekday()]]
+        dated = [x["validFrom"] for x in to_schema_org(s, start, weeks=2) if "validFrom" in x]
+        assert sorted(set(dated)) == expected, (text, start)

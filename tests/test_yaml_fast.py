@@ -30,6 +30,12 @@ SNIPPETS = [
     "[" * 64 + "]" * 64 + "\n", "[" * 65 + "]" * 65 + "\n", "[" * 63 + "1" + "]" * 63 + "\n", "[" * 64 + "1" + "]" * 64 + "\n",
     "k: &a [" + "[" * 64 + "]" * 64 + "]\n",  # with an anchor: read as events, the same limit
     "a: " + "[" * 1500 + "]" * 1500 + "\n",  # beyond libyaml's own limit
+    # plain scalars of every implicit type, each twice (the second one's tag is the one remembered)
+    "".join(f"- {v}\n- {v}\n- '{v}'\n" for v in ["yes", "No", "on", "OFF", "y", "9:00", "09:00", "190:20:30", "0x1F", "0o17", "017",
+                                                 "0b101", "1_000", "+12", "-0", "1e3", "1.5e3", "6.8523015e+5", ".inf", "-.Inf",
+                                                 ".NaN", "null", "Null", "~", "2024-01-01", "2024-1-1", "2001-12-14t21:59:43.10-05:00",
+                                                 "2024-02-30", "=", "<<", "accueil", "lundi", "10 h", "1.2.3", "12e", "0.", "._"]),
+    "- \n- \n- ''\n",  # empty plain scalars: null
 ]
 
 
@@ -67,3 +73,33 @@ def test_a_plain_file_is_composed_at_once_and_its_depth_checked_on_the_nodes(mon
     assert yamlsource._compose_with_libyaml(SNIPPETS[0]) is not None
     assert yamlsource._compose_with_libyaml("".join("  " * i + "b:\n" for i in range(64)) + "  " * 64 + "c\n") is None
     assert yaml_libyaml._depth(yamlsource.yaml.compose("a: [[1], {b: [2]}]\n", Loader=yamlsource.CSafeLoader)) == 5
+
+
+def _plain(node):
+    if isinstance(node, yamlsource.Mapping):
+        return {key: _plain(value) for key, (_, value) in node.entries.items()}
+    if isinstance(node, yamlsource.Sequence):
+        return [_plain(item) for item in node.items]
+    return node.value if node is not None else None
+
+
+def _pyyaml_reads(text: str) -> bool:
+    import yaml
+
+    try:
+        yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+    report = Report()
+    yamlsource.parse_yaml(text, "f.yml", report)
+    return not report.diagnostics  # not a text siad refuses (a key twice, too deep…)
+
+
+@pytest.mark.parametrize("text", [s for s in SNIPPETS if _pyyaml_reads(s)] + [
+    'a: " deux  espaces "\nb: \'l\'\'apostrophe\'\nc: "\\u00e9t\\u00e9 \\t tab"\nd: |\n  ligne 1\n   ligne 2\ne: >-\n  plié\n  ici\nf:  texte nu  \n'])
+def test_the_located_tree_holds_the_values_pyyaml_gives(text: str) -> None:
+    """siad's own reading of each scalar (texts without PyYAML's constructor) gives PyYAML's values."""
+    import yaml
+
+    node = yamlsource.parse_yaml(text, "f.yml", Report())
+    assert _plain(node) == yaml.safe_load(text)
