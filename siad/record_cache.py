@@ -72,23 +72,37 @@ def _encode(value, numbers: dict[int, int]):
     if kind in _PLAIN:
         return value
     if kind is tuple:
-        return {"$t": [_encode(v, numbers) for v in value]}
+        return {"$t": [v if type(v) in _PLAIN else _encode(v, numbers) for v in value]}
     if kind is list:
-        return [_encode(v, numbers) for v in value]
+        return [v if type(v) in _PLAIN else _encode(v, numbers) for v in value]
     if kind is dict:
         if all(type(k) is str for k in value):  # keys and values in one list: every JSON object is a tagged value
             return {"$s": [x for k, v in value.items() for x in (k, v if type(v) in _PLAIN else _encode(v, numbers))]}
         return {"$m": [[_encode(k, numbers), _encode(v, numbers)] for k, v in value.items()]}
     if kind is dt.date:
         return {"$d": value.isoformat()}
-    if dataclasses.is_dataclass(value) and _registry().get(kind.__name__) is kind:
+    names = _fields_of(kind)
+    if names is not None:
         number = numbers.get(id(value))
         if number is not None:
             return {"@": number}
-        encoded = {"$": kind.__name__, "f": [_encode(getattr(value, f.name), numbers) for f in dataclasses.fields(value)]}
+        values = [getattr(value, name) for name in names]
+        encoded = {"$": kind.__name__, "f": [v if type(v) in _PLAIN else _encode(v, numbers) for v in values]}
         numbers[id(value)] = len(numbers)  # numbered once its fields are: in the order decoding makes them
         return encoded
     raise _NotKept(kind.__name__)
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields_of(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass the cache knows (:func:`_types`), in order; None for any other type."""
+    names = _FIELDS.get(kind, False)
+    if names is False:
+        known = dataclasses.is_dataclass(kind) and _registry().get(kind.__name__) is kind
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind)) if known else None
+    return names
 
 
 def decode(data: dict):

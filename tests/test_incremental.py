@@ -351,19 +351,21 @@ def test_when_every_page_is_rendered_again_the_next_edit_is_still_incremental(pr
 
 def test_a_build_leaves_the_garbage_collector_as_it_found_it(project: Path, tmp_path: Path) -> None:
     """A build pauses the collector while it loads, then freezes its model: afterwards (success or
-    failure) nothing stays frozen, and the collector is on or off as the caller had it."""
+    failure) nothing stays frozen, and the collector is on or off, and as often, as the caller had it
+    (rendering changes how often it looks for cycles)."""
     import gc
 
     from siad.build import build_project
     from siad.errors import ProjectError
 
+    threshold = gc.get_threshold()
     assert gc.isenabled()
     build_project(project, tmp_path / "a", jobs=1)
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
     (project / "data" / "lieux" / "adil03.yml").write_text("nom: [\n", encoding="utf-8")
     with pytest.raises(ProjectError):
         build_project(project, tmp_path / "b", jobs=1)
-    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
     gc.disable()
     try:
         with pytest.raises(ProjectError):
