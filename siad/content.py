@@ -10,7 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .digests import file_sha256
 from .errors import Location, Report, relative_name
+from .record_cache import remember_each
 from .schema import INVALID, SLUG, Date, Field, Integer, Schema, Text
 from .yamlsource import parse_yaml, read_text
 
@@ -58,22 +60,43 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
     if not base.is_dir():
         report.error(Location(CONTENT_DIR), "le dossier content/ est introuvable", "créez-le avec au moins une page index.md")
         return pages, files
+    found: list[tuple[Report, Path, str, str | None]] = []  # (its messages so far, path, rel, page URL or None)
     for path in sorted(p for p in base.rglob("*") if p.is_file()):
         relative = path.relative_to(base)
         if any(part.startswith(".") for part in relative.parts):
             continue
         rel = relative_name(path, root)
-        if not _safe_segments(relative, rel, report):
-            continue
-        if path.suffix == ".md":
-            page = _load_page(path, rel, page_url(relative), report)
-            if page is not None:
-                pages.append(page)
+        own = Report()
+        if not _safe_segments(relative, rel, own):
+            found.append((own, path, rel, None))
+        elif path.suffix == ".md":
+            found.append((own, path, rel, page_url(relative)))
         else:
             files.append(StaticFile(path, relative.as_posix()))
+            found.append((own, path, rel, None))
+    # pages read by other processes too when there are many (a large site's 4,000 pages), and kept
+    # for the next build by the digest of their file; messages in the same order as read here
+    markdown = [(path, rel, url) for _, path, rel, url in found if url is not None]
+    keys = [(rel, url, _digest(path)) for path, rel, url in markdown]
+    with remember_each("page", list(zip(keys, markdown)), lambda item, r: _load_page(*item, r)) as batch:
+        loaded = iter(batch.results())
+    for own, path, rel, url in found:
+        report.diagnostics.extend(own.diagnostics)
+        if url is not None:
+            page, messages = next(loaded)
+            report.diagnostics.extend(messages)
+            if page is not None:
+                pages.append(page)
     if not any(p.url == "" for p in pages) and not report.has_errors:
         report.error(Location(CONTENT_DIR), "il manque la page d'accueil content/index.md", "créez content/index.md avec un en-tête « titre: »")
     return pages, files
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None  # read_text says why
 
 
 def page_url(relative: Path) -> str:

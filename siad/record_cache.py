@@ -31,6 +31,7 @@ A = TypeVar("A")
 
 
 def _types() -> dict[str, type]:
+    from .content import SourcePage
     from .data.communes import Commune
     from .data.figures import AreaFigures, Bailleur, BailleurStock, Figures
     from .data.points import Point
@@ -39,7 +40,7 @@ def _types() -> dict[str, type]:
     from .schema import PhoneNumber
 
     kinds = (Point, Schedule, Slot, MonthlyException, PhoneNumber, Location, Figures, AreaFigures, FigureSet,
-             FigureTable, TableRow, Percentage, Bailleur, BailleurStock, Commune)
+             FigureTable, TableRow, Percentage, Bailleur, BailleurStock, Commune, SourcePage)
     return {kind.__name__: kind for kind in kinds}
 
 

@@ -228,10 +228,13 @@ def _plan(site: Site, args: dict[str, str], url: Callable[[str], str]) -> dict:
     home = site.page("")
     main = ([home] if home else []) + [p for p in site.menu if p.url != ""]
     points = [p for p in listed if p.point is not None]
-    points.sort(key=lambda p: (p.point.level, p.title.lower()))
-    communes = sorted((p for p in listed if p.commune is not None), key=lambda p: p.url)
-    shown = {p.url for p in main + points + communes}
-    others = sorted((p for p in listed if p.url not in shown), key=lambda p: p.title.lower())
+    communes = [p for p in listed if p.commune is not None]
+    if not indexes.points.split:  # else listed by their parts: 10,000 points not sorted for nothing
+        points.sort(key=lambda p: (p.point.level, p.title.lower()))
+    if not indexes.communes.split:
+        communes.sort(key=lambda p: p.url)
+    shown = {p.url for p in main}
+    others = sorted((p for p in listed if p.point is None and p.commune is None and p.url not in shown), key=lambda p: p.title.lower())
     label = lambda p: "Accueil" if p.url == "" else p.title
     sections = [
         SitemapSection("Les pages principales", [Link(label(p), url(p.url)) for p in main]),

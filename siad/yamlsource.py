@@ -327,7 +327,7 @@ class _Builder:
         self.rel = rel
         self.offset = line_offset
         self.report = report
-        self.constructor = yaml.SafeLoader("")
+        self.constructor: yaml.SafeLoader | None = None  # made for the first scalar that is not a text
 
     def loc(self, node: yaml.Node) -> Location:
         return _mark_loc(self.rel, node.start_mark, self.offset)
@@ -358,6 +358,8 @@ class _Builder:
                 "les données ne peuvent contenir que du texte, des nombres, des dates et des listes : supprimez l'étiquette « !… »",
             )
         try:
+            if self.constructor is None:
+                self.constructor = yaml.SafeLoader("")
             value = self.constructor.construct_object(node)
         except Exception:  # noqa: BLE001 - PyYAML's constructors fail in many ways on explicit tags (!!bool x, !!int "", !!timestamp x)
             value = node.value

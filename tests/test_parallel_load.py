@@ -110,3 +110,59 @@ def test_the_caller_loads_chunks_too_once_its_own_work_is_done() -> None:
     assert result["values"] == [3 * i for i in range(400)]  # in the items' order, whoever loaded them
     assert 0 < result["by_caller"] < 400
     assert result["chunks"] > 2
+
+
+@pytest.fixture(scope="module")
+def many_pages(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("pages") / "projet" / "content"
+    (content / "guide").mkdir(parents=True)
+    (content / "index.md").write_text("---\ntitre: Accueil\ndescription: L'accueil.\n---\n\nBonjour.\n", encoding="utf-8")
+    for i in range(260):
+        folder = content / "guide" if i % 2 else content
+        (folder / f"page-{i:03d}.md").write_text(f"---\ntitre: Page {i}\ndescription: La page {i}.\n---\n\nTexte {i}.\n", encoding="utf-8")
+    (content / "page-010.md").write_text("---\ntitre: Sans description\n---\n\nTexte.\n", encoding="utf-8")  # a warning
+    (content / "page-020.md").write_text("---\ntitre: Faute\ndescritpion: x\n---\n", encoding="utf-8")  # did-you-mean
+    (content / "page-040.md").write_text("Pas d'en-tête.\n", encoding="utf-8")
+    (content / "page-030 Mauvais.md").write_text("---\ntitre: x\n---\n", encoding="utf-8")  # refused by its name, in its place
+    (content / "guide" / "plan.pdf").write_bytes(b"%PDF-1.4\n")
+    return content.parent
+
+
+_COMPARE_PAGES = """
+import json, sys
+from pathlib import Path
+import siad.content
+from siad import record_cache, yaml_cache
+from siad.cache import PageCache
+from siad.errors import Report
+
+forked, loads, jobs = [], [], [1]
+original = siad.content.remember_each
+def spy(kind, items, load):
+    batch = original(kind, items, load, jobs[0])
+    forked.append(batch.pool is not None)
+    return batch
+siad.content.remember_each = spy
+cache = PageCache(Path(sys.argv[2]))
+for jobs[0], cached in ((1, False), (2, False), (2, True), (1, True)):
+    report = Report()
+    with yaml_cache.using(cache if cached else None):
+        pages, files = siad.content.load_content(Path(sys.argv[1]), report)
+    cache.flush_yaml()
+    loads.append((repr(pages), repr(files), [[str(d.location), d.message, d.hint, d.severity] for d in report.diagnostics]))
+    if cached:
+        siad.content._load_page = None  # the last load reads no page: they were kept by the one before
+print(json.dumps({"forked": forked, "same": all(load == loads[0] for load in loads), "pages": loads[0][0].count("SourcePage("),
+                  "messages": loads[0][2]}))
+"""
+
+
+def test_several_processes_read_the_same_content_pages_and_messages(many_pages: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", _COMPARE_PAGES, str(many_pages), str(tmp_path / "cache")], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["forked"] == [False, True, True, False]
+    assert result["pages"] == 261 - 2 and result["same"]  # every page but the one without a header and the one with a fault
+    messages = result["messages"]
+    assert [m[0].split(":")[0] for m in messages] == ["content/page-010.md", "content/page-020.md", "content/page-030 Mauvais.md", "content/page-040.md"]
+    assert "descritpion" in messages[1][1] and "description" in messages[1][2]

@@ -156,5 +156,6 @@ def test_many_kept_records_are_read_in_one_query(project: Path, tmp_path: Path, 
     (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase.\n")
     assert run("build", "--source", project, "--out", out).exit_code == 0
     points = len(list((project / "data" / "lieux").glob("*.yml")))
-    assert points > 10 and many == [points, points]  # the points, then their open-data lines
-    assert not any(key.startswith(("lieu:", "donnees-lieu:")) for key in single)
+    pages = len(list((project / "content").rglob("*.md")))
+    assert points > 10 and many == [points, pages, points]  # the points, the content pages, the points' open-data lines
+    assert not any(key.startswith(("lieu:", "page:", "donnees-lieu:")) for key in single)
