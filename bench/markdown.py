@@ -34,6 +34,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path.insert(0, os.path.dirname(_here))
 
 from bench.common import (  # noqa: E402
+    byte_compile_siad,
     BUILD_EPOCH, short_paths, PEER_ENV, ROOT, WORK, eleventy_command, ensure_peers, hugo_binary, log, remove, remove_output, run_timed, settle, timed_runs, runs_for,
     snapshot, summary, tree_stats, write_floor,
 )
@@ -366,6 +367,7 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"unknown peers: {', '.join(sorted(unknown))}")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    byte_compile_siad()
     result = measure(args.workdir, args.pages, peers, args.runs, args.seed, not args.no_profile)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

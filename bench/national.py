@@ -42,7 +42,7 @@ if not __package__:  # run as a script: bench/ must not shadow the Â« markdown Â
     sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _here]
     sys.path.insert(0, os.path.dirname(_here))
 
-from bench.common import BUILD_DATE, BUILD_EPOCH, short_paths, ROOT, WORK, log, remove, remove_output, run_timed, runs_for, timed_runs, snapshot, summary, tree_stats, write_floor  # noqa: E402
+from bench.common import BUILD_DATE, BUILD_EPOCH, byte_compile_siad, short_paths, ROOT, WORK, log, remove, remove_output, run_timed, runs_for, timed_runs, snapshot, summary, tree_stats, write_floor  # noqa: E402
 from siad import reference  # noqa: E402
 from siad.markup import slugify  # noqa: E402
 
@@ -749,6 +749,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         work = args.workdir or WORK
         work.mkdir(parents=True, exist_ok=True)
+        byte_compile_siad()
         print(json.dumps(measure(work, args.runs, SEED, parse_scales(args.scales), args.timeout, not args.no_full, True, parse_scales(args.profile_scale)[0]), indent=2, ensure_ascii=False))
 
 
