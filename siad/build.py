@@ -6,6 +6,7 @@ import gc
 import hashlib
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from .symlinks import check_symlinks
 from .theme import Theme
 from .updates import check_dates as check_update_dates
 from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, new_staging, output_lock, read_manifest, state_dir, write_site
+
+
+RENDERING_THRESHOLD = (50_000, 20, 20)
 
 
 @dataclass
@@ -98,7 +102,7 @@ def _render_project(root: Path, base_url: str | None, strict: bool, cache: PageC
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*RENDERING_THRESHOLD)
     gc.enable()
     check_update_dates(site.updates, freshness.today, report)
     _stop_on_errors(report, strict)
@@ -155,7 +159,8 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
                         if moved:  # saved while the build read them: nothing it learnt can be trusted later
                             cache.discard_build()
                     result.inputs_moved = moved
-                    result.written = write_site(result.files, out, result.digests, staging, result.staged, sources)
+                    with _rare_collections():  # as while rendering: the build's objects are not garbage yet
+                        result.written = write_site(result.files, out, result.digests, staging, result.staged, sources)
                 finally:
                     if staging is not None and staging.exists():
                         shutil.rmtree(staging, ignore_errors=True)
@@ -166,6 +171,17 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
             if own_cache:
                 cache.close()
     return result
+
+
+@contextmanager
+def _rare_collections():
+    """The collector looks for cycles every 50,000 allocations instead of 700 (see render_project)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(*RENDERING_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _sources_if_safe(root: Path) -> str | None:
