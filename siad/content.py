@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import file_sha256
+from .digests import file_sha256_or_none
 from .errors import Location, Report, relative_name
 from .record_cache import remember_each
 from .schema import INVALID, SLUG, Date, Field, Integer, Schema, Text
@@ -77,7 +77,7 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
     # pages read by other processes too when there are many (a large site's 4,000 pages), and kept
     # for the next build by the digest of their file; messages in the same order as read here
     markdown = [(path, rel, url) for _, path, rel, url in found if url is not None]
-    keys = [(rel, url, _digest(path)) for path, rel, url in markdown]
+    keys = [(rel, url, file_sha256_or_none(path)) for path, rel, url in markdown]
     with remember_each("page", list(zip(keys, markdown)), lambda item, r: _load_page(*item, r)) as batch:
         loaded = iter(batch.results())
     for own, path, rel, url in found:
@@ -90,13 +90,6 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
     if not any(p.url == "" for p in pages) and not report.has_errors:
         report.error(Location(CONTENT_DIR), "il manque la page d'accueil content/index.md", "créez content/index.md avec un en-tête « titre: »")
     return pages, files
-
-
-def _digest(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None  # read_text says why
 
 
 def page_url(relative: Path) -> str:

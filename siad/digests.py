@@ -36,6 +36,14 @@ def file_sha256(path: Path | str) -> str:
     return digest
 
 
+def file_sha256_or_none(path: Path | str) -> str | None:
+    """:func:`file_sha256`, or None for a file that cannot be read (its loader says why)."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
 def files_under(folder: Path) -> list[tuple[str, str]]:
     """(path relative to ``folder`` in POSIX form, full path) of every file below ``folder``, sorted by
     the relative path; ``__pycache__`` folders left out, and links to folders not followed (a project

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..cotation import Grid
 from ..cotation_schema import load_grid_file
-from ..digests import file_sha256
+from ..digests import file_sha256_or_none
 from ..errors import Location, Report, relative_name
 from ..schema import suggestion
 from .communes import COMMUNES_SCHEMA, Commune, communes_from
@@ -68,7 +68,7 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
     # the reception points (10,000 files in a national project) are read by other processes while
     # this one reads the rest; their messages come in the same place and order as if read here
     point_files = _point_files(base / POINTS_DIR)
-    keys = [(path.name, _digest(path)) for path in point_files if path.suffix == ".yml"]
+    keys = [(path.name, file_sha256_or_none(path)) for path in point_files if path.suffix == ".yml"]
     points = remember_each("lieu", list(zip(keys, [path for path in point_files if path.suffix == ".yml"])),
                            lambda path, r: point_from(root, path, r), jobs or 0)
     with points:
@@ -93,7 +93,7 @@ def load_data(root: Path, report: Report, siren: str | None = None, freshness: F
 def _load_files(root: Path, base: Path, report: Report, siren: str | None, freshness: Freshness | None, data: SiteData) -> None:
     """Every data file but the reception points, into ``data``."""
     # 35,000 communes in a national project, each checked against the official list: kept once validated
-    communes_key = (_digest(base / "communes.yml"), siren)
+    communes_key = (file_sha256_or_none(base / "communes.yml"), siren)
     data.communes = remembered("communes", communes_key, report, lambda r: _communes(root, base, r, siren))
     levels = load_record(root, base / "niveaux.yml", LEVELS_SCHEMA, report, required=True)
     territory = load_record(root, base / "territoire.yml", TERRITORY_SCHEMA, report, required=False)
@@ -126,18 +126,11 @@ def _point_files(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
-def _digest(path: Path) -> str | None:
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None
-
-
 def _digests(base: Path, names: list[str], folder: str) -> list[tuple[str, str | None]]:
     """Name and SHA-256 of ``names`` under ``base`` and of every file of ``base/folder``: what a loader reads."""
-    found = [(name, _digest(base / name)) for name in names]
+    found = [(name, file_sha256_or_none(base / name)) for name in names]
     if (base / folder).is_dir():
-        found += [(p.relative_to(base).as_posix(), _digest(p)) for p in sorted((base / folder).rglob("*")) if p.is_file() or p.is_symlink()]
+        found += [(p.relative_to(base).as_posix(), file_sha256_or_none(p)) for p in sorted((base / folder).rglob("*")) if p.is_file() or p.is_symlink()]
     return found
 
 
