@@ -215,14 +215,28 @@ def defer_deletions(work: Path) -> None:
         log(f"emptying {trash} (left by an interrupted run), then waiting a minute")
         shutil.rmtree(trash)
         time.sleep(60)
+    else:  # the previous run's trash, emptied at its end: chained runs wait out the rest of the minute
+        stamp = trash.parent / EMPTIED_STAMP
+        try:
+            age = time.time() - float(stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            age = 60.0
+        if 0 <= age < 60:
+            log(f"the previous run emptied its trash {age:.0f} s ago: waiting {60 - age:.0f} s")
+            time.sleep(60 - age)
     _TRASH[str(Path(work).resolve())] = trash
 
 
+EMPTIED_STAMP = ".trash-emptied"  # when the work folder's trash was last emptied (time.time())
+
+
 def empty_trash() -> None:
-    """Delete what :func:`remove` put in the trash (at the end of a run, nothing timed after it)."""
+    """Delete what :func:`remove` put in the trash (at the end of a run, nothing timed after it), and
+    note when: a run started within the next minute waits it out (:func:`defer_deletions`)."""
     for trash in _TRASH.values():
         if trash.exists():
             shutil.rmtree(trash)
+            (trash.parent / EMPTIED_STAMP).write_text(str(time.time()), encoding="utf-8")
     _TRASH.clear()
 
 
