@@ -65,12 +65,11 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     workers that inherit it: rendering makes many short-lived objects, the results of 46,000 pages
     live until the end, and each full walk over them found nothing (0.4 s a worker nationally)."""
     collecting = gc.isenabled()
-    threshold = gc.get_threshold()
     gc.disable()
     try:
-        return _render_project(root, base_url, strict, cache, live, jobs, staging)
+        with _rare_collections():  # paused while loading anyway: rare from when the collector is on again
+            return _render_project(root, base_url, strict, cache, live, jobs, staging)
     finally:
-        gc.set_threshold(*threshold)
         gc.unfreeze()  # siad serve builds again in this process: what this build leaves must be collectable
         if collecting:
             gc.enable()
@@ -102,7 +101,6 @@ def _render_project(root: Path, base_url: str | None, strict: bool, cache: PageC
     _stop_on_errors(report, strict)
     site = build_site(config, data, sources, static, report, load_glossary(sources, report))
     gc.freeze()
-    gc.set_threshold(*RENDERING_THRESHOLD)
     gc.enable()
     check_update_dates(site.updates, freshness.today, report)
     _stop_on_errors(report, strict)

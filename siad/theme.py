@@ -201,12 +201,9 @@ class Theme:
 
 def _variables_read(env: jinja2.Environment, template: jinja2.Template) -> frozenset[str] | None:
     """The variables a template reads from its context, when it reads no other template; else None."""
-    if not template.filename:
-        return None
     try:
-        with open(template.filename, encoding="utf-8") as handle:
-            tree = env.parse(handle.read())
-    except (OSError, jinja2.TemplateSyntaxError):
+        tree = env.parse(env.loader.get_source(env, template.name)[0])
+    except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
         return None
     if any(True for _ in jinja2.meta.find_referenced_templates(tree)):
         return None
