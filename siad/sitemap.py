@@ -6,9 +6,8 @@ A sitemap needs absolute addresses, so it is written only when the site's public
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from .model import Site
+from .xmltext import escape
 
 
 def sitemap_files(site: Site) -> dict[str, bytes]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 from .errors import Location, Report
 from .french import of
 from .model import COMMUNES_URL, UPDATES_URL, Site, relative_url
 from .views import french_date
+from .xmltext import escape, quoteattr
 
 FEED = UPDATES_URL + "atom.xml"
 PAGE_ENTRIES = 200  # the page lists the most recent ones; the data keeps every date

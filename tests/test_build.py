@@ -453,3 +453,29 @@ def test_points_index_is_generated_without_content_page(project: Path, tmp_path:
     listing = (out / "lieux" / "index.html").read_text(encoding="utf-8")
     for slug in POINT_SLUGS:
         assert f'href="{slug}/"' in listing, slug
+
+
+def test_content_is_listed_folder_by_folder_without_hidden_files(project, tmp_path):
+    """Every file of content/ is found, in every folder, hidden files and folders left out, and a
+    file's suffix is what follows its last dot, as pathlib says (« fiche.tar.gz » is not a page and
+    its stem « fiche.tar » no address)."""
+    content = project / "content"
+    page = '---\ntitre: "Page"\ndescription: "Une page."\n---\n\nTexte.\n'
+    for rel in ("a-b/Deux.md", "a/Un.md", ".brouillons/cachee.md", ".note.md", "aide/point.md"):
+        (content / rel).parent.mkdir(parents=True, exist_ok=True)
+        (content / rel).write_text(page, encoding="utf-8")
+    (content / "aide" / "fiche.tar.gz").write_bytes(b"\x1f\x8b")
+    out = tmp_path / "site"
+    result = run("build", "--source", project, "--out", out)
+    assert result.exit_code == 1
+    refused = re.findall(r"^(content/\S+): erreur : le nom « ([^»]+) »", result.stderr, flags=re.M)
+    assert sorted(refused) == [("content/a-b/Deux.md", "Deux"), ("content/a/Un.md", "Un"), ("content/aide/fiche.tar.gz", "fiche.tar")]
+    assert "cachee" not in result.stderr and ".note" not in result.stderr
+
+    for rel in ("a-b/Deux.md", "a/Un.md", "aide/fiche.tar.gz"):
+        (content / rel).unlink()
+    (content / "aide" / "fiche.pdf").write_bytes(b"%PDF-1.4\n")
+    assert run("build", "--source", project, "--out", out).exit_code == 0
+    assert (out / "aide" / "fiche.pdf").read_bytes() == b"%PDF-1.4\n"
+    assert (out / "aide" / "point" / "index.html").is_file()
+    assert not (out / ".brouillons").exists() and not (out / ".note").exists() and not (out / "brouillons").exists()
