@@ -13,8 +13,9 @@ from pathlib import Path
 from .cache import PageCache
 from .clock import build_date
 from .config import load_config
-from .fingerprint import inputs_digest, sources_digest
 from . import yaml_cache
+from .digests import learn, settled_under
+from .fingerprint import PACKAGE_DIR, inputs_digest, sources_digest
 from .content import load_content
 from .data import Freshness, load_data
 from .errors import Location, ProjectError, Report
@@ -25,7 +26,7 @@ from .model import build_site
 from .publication import check_publication
 from .render_site import render_site
 from .symlinks import check_symlinks
-from .theme import Theme
+from .theme import Theme, builtin_theme_dir
 from .updates import check_dates as check_update_dates
 from .writer import MANIFEST, MARKER, WriteStats, check_output_dir, new_staging, output_lock, read_manifest, state_dir, write_site
 
@@ -141,6 +142,7 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
             cache = None
         own_cache = cache is None
         cache = cache if cache is not None else PageCache(state)
+        learn(cache.file_digests())  # the files' digests the last build knew: unchanged files are not read again
         try:
             live = read_manifest(out) if not clean and (out / MARKER).is_file() else None
             sources = _sources_if_safe(root)
@@ -165,6 +167,7 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
                 if inputs and not moved:
                     cache.record_build(inputs, _manifest_digest(out), result.rendered + result.reused, result.report.diagnostics)
         finally:
+            cache.keep_file_digests(settled_under([root, PACKAGE_DIR, builtin_theme_dir()]))
             cache.flush_yaml()
             if own_cache:
                 cache.close()

@@ -22,7 +22,7 @@ from .errors import Diagnostic, Location
 from .page_facts import PageFacts
 
 CACHE_FILE = "pages.sqlite3"
-_SCHEMA = f"siad {__version__}, schéma 5"
+_SCHEMA = f"siad {__version__}, schéma 6"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class PageCache:
         self._records_used: set[str] = set()
         self._this_build: set[str] = set()  # pages recorded by the build under way
         self._records_new: set[str] = set()  # records kept by the build under way
+        self._files: dict[str, tuple] | None = None  # input files' digests as stored (siad.digests)
         if self.path is not None:
             self._open()
 
@@ -71,7 +72,7 @@ class PageCache:
         if self._db is not None:
             self._db.close()
         self._db = None
-        self._known, self._memory, self._meta = {}, {}, {}
+        self._known, self._memory, self._meta, self._files = {}, {}, {}, {}
         if self.path is not None:
             try:
                 self.path.unlink(missing_ok=True)
@@ -246,6 +247,38 @@ class PageCache:
         except sqlite3.Error:
             self._reset()
 
+    # Input files' digests (siad.digests): path → identity of the file when read, its SHA-256.
+
+    def file_digests(self) -> dict[str, tuple[tuple[int, int, int, int, int], str]]:
+        """The digests kept by the last build (:meth:`keep_file_digests`); rows of another shape are left out."""
+        if self._files is None:
+            self._files = {}
+            if self._db is not None:
+                try:
+                    rows = self._db.execute("SELECT name, dev, ino, size, mtime, ctime, sha256 FROM files").fetchall()
+                except sqlite3.Error:
+                    rows = []
+                for name, *identity, digest in rows:
+                    if type(name) is str and all(type(n) is int for n in identity) and type(digest) is str and len(digest) == 64:
+                        self._files[name] = (tuple(identity), digest)
+        return self._files
+
+    def keep_file_digests(self, known: dict[str, tuple[tuple[int, int, int, int, int], str]]) -> None:
+        """Store ``known`` as the digests the next build starts from, writing only the rows that changed."""
+        stored = self.file_digests()
+        known = {name: entry for name, entry in known.items() if _storable(name, entry[0])}
+        changed = [(name, *identity, digest) for name, (identity, digest) in known.items() if stored.get(name) != (identity, digest)]
+        gone = [name for name in stored if name not in known]
+        self._files = known
+        if self._db is None or not (changed or gone):
+            return
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM files WHERE name = ?", ((name,) for name in gone))
+                self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", changed)
+        except sqlite3.Error:
+            self._reset()
+
     # Parsed YAML files (siad.yaml_cache): text digest → JSON tree.
 
     def yaml_get(self, key: str) -> str | None:
@@ -337,11 +370,23 @@ class PageCache:
             self._db = None
 
 
+def _storable(name: str, identity: tuple[int, ...]) -> bool:
+    """A row SQLite can hold: a name in UTF-8 (not a file name of undecodable bytes), 64-bit numbers."""
+    if not name.isascii():
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+    return all(-(1 << 63) <= n < (1 << 63) for n in identity)
+
+
 def _create_tables(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE IF NOT EXISTS pages (output TEXT PRIMARY KEY, fingerprint TEXT, digest TEXT, facts TEXT, page_links TEXT, "
                "diagnostics TEXT, links TEXT, search BLOB)")
     db.execute("CREATE TABLE IF NOT EXISTS yaml (key TEXT PRIMARY KEY, tree TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, dev INTEGER, ino INTEGER, size INTEGER, mtime INTEGER, "
+               "ctime INTEGER, sha256 TEXT)")
 
 
 def _diagnostic_json(d: Diagnostic) -> list:

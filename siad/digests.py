@@ -6,6 +6,12 @@ reception-point files in a national project. A digest is reused while the file's
 times of change are the same — and only for a file last changed more than :data:`SETTLED_NS` before
 it was read, so that a second save within the same tick of the file system's clock (same size, same
 time) can never be mistaken for the first (what Git calls « racily clean »).
+
+The digests of settled files also outlive the process: a build keeps those of its project's files
+and of siad's own in its cache (:meth:`siad.cache.PageCache.keep_file_digests`) and the next build
+starts from them (:func:`learn`), so that a 4,000-page site changed by one page does not read its
+4,000 files to know which one changed. The identity of a file then includes its device: the same
+inode number on another disk is another file.
 """
 
 from __future__ import annotations
@@ -16,14 +22,17 @@ import time
 from pathlib import Path
 
 SETTLED_NS = 2_000_000_000
-_KNOWN: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+Identity = tuple[int, int, int, int, int]  # device, inode, size, times of modification and change (ns)
+_KNOWN: dict[str, tuple[Identity, str]] = {}  # absolute path → (identity when read, hex SHA-256)
 
 
 def file_sha256(path: Path | str) -> str:
     """The hex SHA-256 of the file's bytes (raises OSError like reading it would)."""
     name = os.fspath(path)
+    if not os.path.isabs(name):
+        name = os.path.abspath(name)
     stat = os.stat(name)
-    key = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     known = _KNOWN.get(name)
     if known is not None and known[0] == key:
         return known[1]
@@ -34,6 +43,19 @@ def file_sha256(path: Path | str) -> str:
     else:
         _KNOWN.pop(name, None)
     return digest
+
+
+def settled_under(folders: list[Path | str]) -> dict[str, tuple[Identity, str]]:
+    """The digests known of settled files below ``folders``: what a build keeps for the next one."""
+    prefixes = tuple(os.path.join(os.path.abspath(folder), "") for folder in folders)
+    return {name: known for name, known in _KNOWN.items() if name.startswith(prefixes)}
+
+
+def learn(known: dict[str, tuple[Identity, str]]) -> None:
+    """Take the digests an earlier process knew (:func:`settled_under`); one used only while its
+    file's identity is still the same, as one read here."""
+    for name, entry in known.items():
+        _KNOWN.setdefault(name, entry)
 
 
 def file_sha256_or_none(path: Path | str) -> str | None:

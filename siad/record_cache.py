@@ -295,9 +295,18 @@ def _load_items(items: list[tuple[int, object]], load: Callable, keep: bool) -> 
 
 
 def _cache_key(kind: str, key: object) -> str:
-    from .fingerprint import code_digest
+    """``kind:`` and the SHA-256 of siad's code and ``key`` (the code's part hashed once per process)."""
+    base = _KEY_BASE.get(kind)
+    if base is None:
+        from .fingerprint import code_digest
 
-    return f"{kind}:" + hashlib.sha256(repr((code_digest(), key)).encode("utf-8", "surrogatepass")).hexdigest()
+        base = _KEY_BASE[kind] = hashlib.sha256(f"{code_digest()}\0{kind}\0".encode())
+    digest = base.copy()
+    digest.update(repr(key).encode("utf-8", "surrogatepass"))
+    return f"{kind}:" + digest.hexdigest()
+
+
+_KEY_BASE: dict[str, "hashlib._Hash"] = {}
 
 
 def _stored_many(store, keys: list[str]) -> dict[str, str] | None:

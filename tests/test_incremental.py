@@ -535,3 +535,39 @@ def test_a_preview_that_cannot_keep_its_copy_still_serves_its_site(project: Path
     assert state.errors == [] and (state.out / "index.html").is_file()
     assert "copie de l'aperçu non conservée" in err and "aperçu reconstruit" in err, err
     state.cache.close()
+
+
+def test_a_build_starts_from_the_digests_the_last_one_kept_and_only_for_unchanged_files(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A new process does not read the project's files again to know which changed: the last build
+    kept their digests with each file's identity (device, inode, size, times of modification and
+    change). A file rewritten with the same size and its old modification time is still read again
+    (its time of change moved), and the site equals a cold build."""
+    import builtins
+    import os
+
+    from siad import digests
+
+    later = time.time_ns() + 10 * digests.SETTLED_NS  # every file saved long before it is read
+    monkeypatch.setattr(digests.time, "time_ns", lambda: later)
+    out = tmp_path / "sortie"
+    _build(project, out)
+    page = project / "content" / "mutation.md"
+    before = page.stat()
+    text = page.read_text(encoding="utf-8")
+    assert "mutation" in text
+    page.write_text(text.replace("mutation", "Mutation", 1), encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+    monkeypatch.setattr(digests, "_KNOWN", {})  # what a new process knows
+    opened: list[str] = []
+
+    def counting(name, *args, **kwargs):
+        opened.append(os.fspath(name))
+        return builtins.open(name, *args, **kwargs)
+
+    monkeypatch.setattr(digests, "open", counting, raising=False)
+    rendered, _ = _build(project, out)
+    assert opened == [str(page)]
+    assert rendered >= 1
+    assert tree_hashes(out) == _cold(project, tmp_path)
