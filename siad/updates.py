@@ -89,8 +89,10 @@ def check_dates(updates: list[Update], today: dt.date, report: Report) -> None:
 
 def _page_with(site: Site, shortcodes: tuple[str, ...]) -> str:
     """The first page that shows one of ``shortcodes`` (the home page when none does)."""
+    calls = tuple("{{< " + name for name in shortcodes)
     for page in site.pages:
-        if page.markdown is not None and page.markdown.source != "(siad)" and any("{{< " + name in page.markdown.body for name in shortcodes):
+        source = page.markdown
+        if source is not None and source.source != "(siad)" and "{{< " in source.body and any(call in source.body for call in calls):
             return page.url
     return ""
 
