@@ -224,12 +224,21 @@ _MARKDOWN: markdown.Markdown | None = None
 def _markdown() -> markdown.Markdown:
     """One Markdown converter per process, reset before each page: building one costs about as much
     as converting a short page. The page's own processors (shortcodes, links, glossary) are
-    registered again on it each time, replacing the previous page's."""
+    registered again on it each time, replacing the previous page's. The extensions are given as
+    objects, not names: a name makes Python-Markdown look for it among the entry points of every
+    installed package first (the metadata of each, read at each start of siad)."""
     global _MARKDOWN
     if _MARKDOWN is None:
+        from markdown.extensions.abbr import AbbrExtension
+        from markdown.extensions.attr_list import AttrListExtension
+        from markdown.extensions.def_list import DefListExtension
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.tables import TableExtension
+        from markdown.extensions.toc import TocExtension
+
         _MARKDOWN = markdown.Markdown(
-            extensions=["tables", "attr_list", "abbr", "def_list", "sane_lists", "toc"],
-            extension_configs={"toc": {"slugify": slugify, "toc_depth": "2-3"}},
+            extensions=[TableExtension(), AttrListExtension(), AbbrExtension(), DefListExtension(), SaneListExtension(),
+                        TocExtension(slugify=slugify, toc_depth="2-3")],
             output_format="html",
         )
     return _MARKDOWN.reset()
