@@ -14,7 +14,7 @@ from .cache import PageCache
 from .clock import build_date
 from .config import load_config
 from . import yaml_cache
-from .digests import learn, settled_under
+from .digests import as_first_read, learn, settled_under
 from .fingerprint import PACKAGE_DIR, inputs_digest, sources_digest
 from .content import load_content
 from .data import Freshness, load_data
@@ -52,12 +52,14 @@ class BuildResult:
 
 
 def render_project(root: Path, base_url: str | None = None, strict: bool = False, cache: PageCache | None = None,
-                   live: dict[str, str] | None = None, jobs: int | None = None, staging: Path | None = None) -> BuildResult:
+                   live: dict[str, str] | None = None, jobs: int | None = None, staging: Path | None = None,
+                   symlinks_checked: bool = False) -> BuildResult:
     """Everything a build does except writing. Raises :class:`ProjectError` on any error.
 
     ``cache`` and ``live`` (the manifest of the site on disk): reuse the pages whose inputs did not
     change (:mod:`siad.render_site`); ``jobs``: worker processes (default: one per available core);
-    ``staging``: write the rendered pages there (their value in ``files`` is then None).
+    ``staging``: write the rendered pages there (their value in ``files`` is then None);
+    ``symlinks_checked``: the caller has just found no link to refuse (:func:`check_symlinks`).
 
     The garbage collector: loading the data and making the model creates a million objects that live
     as long as the build and hold no garbage, so it is paused until the model is made, then the model
@@ -69,7 +71,7 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
     gc.disable()
     try:
         with _rare_collections():  # paused while loading anyway: rare from when the collector is on again
-            return _render_project(root, base_url, strict, cache, live, jobs, staging)
+            return _render_project(root, base_url, strict, cache, live, jobs, staging, symlinks_checked)
     finally:
         gc.unfreeze()  # siad serve builds again in this process: what this build leaves must be collectable
         if collecting:
@@ -79,10 +81,11 @@ def render_project(root: Path, base_url: str | None = None, strict: bool = False
 
 
 def _render_project(root: Path, base_url: str | None, strict: bool, cache: PageCache | None, live: dict[str, str] | None,
-                    jobs: int | None, staging: Path | None) -> BuildResult:
+                    jobs: int | None, staging: Path | None, symlinks_checked: bool) -> BuildResult:
     started = time.perf_counter()
     report = Report()
-    check_symlinks(root, report)  # before anything is read: nothing outside the project is ever opened
+    if not symlinks_checked:
+        check_symlinks(root, report)  # before anything is read: nothing outside the project is ever opened
     if report.has_errors:
         raise ProjectError(report)
     config = load_config(root, report, base_url)
@@ -145,16 +148,19 @@ def build_project(root: Path, out: Path, base_url: str | None = None, strict: bo
         learn(cache.file_digests())  # the files' digests the last build knew: unchanged files are not read again
         try:
             live = read_manifest(out) if not clean and (out / MARKER).is_file() else None
-            sources = _sources_if_safe(root)
-            inputs = inputs_digest(root, base_url, strict, build_date().isoformat(), sources) if sources else None
+            taken: dict[str, str] = {}  # each input file's digest, taken once for the whole build
+            with as_first_read(taken):
+                sources = _sources_if_safe(root)
+                inputs = inputs_digest(root, base_url, strict, build_date().isoformat(), sources) if sources else None
             result = _unchanged(cache, inputs, out, strict) if live is not None and inputs else None
             if result is None:
                 cache.forget_build()
                 staging = new_staging(out)  # where the workers write the pages, when most are rendered again
                 try:
                     try:
-                        result = render_project(root, base_url, strict, cache, live, jobs, staging)
-                    finally:
+                        with as_first_read(taken if sources is not None else None):
+                            result = render_project(root, base_url, strict, cache, live, jobs, staging, symlinks_checked=sources is not None)
+                    finally:  # every file's digest taken afresh: was any saved while the build read it?
                         moved = sources is not None and _sources_if_safe(root) != sources
                         if moved:  # saved while the build read them: nothing it learnt can be trusted later
                             cache.discard_build()

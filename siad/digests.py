@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 SETTLED_NS = 2_000_000_000
@@ -26,11 +27,39 @@ Identity = tuple[int, int, int, int, int]  # device, inode, size, times of modif
 _KNOWN: dict[str, tuple[Identity, str]] = {}  # absolute path → (identity when read, hex SHA-256)
 
 
+_AS_READ: dict[str, str] | None = None  # within as_first_read(): name → digest, as first taken
+
+
+@contextmanager
+def as_first_read(taken: dict[str, str] | None):
+    """Within: a file's digest is the one ``taken`` holds, as it was first taken (then kept there),
+    without asking the file system again — a build takes every input file's digest at its start,
+    then its loaders and fingerprints ask again for each. The caller checks, outside, that no file
+    changed meanwhile (:func:`siad.build.build_project`: the digests of the sources after the build).
+    ``None``: every digest taken afresh."""
+    global _AS_READ
+    previous, _AS_READ = _AS_READ, taken
+    try:
+        yield
+    finally:
+        _AS_READ = previous
+
+
 def file_sha256(path: Path | str) -> str:
     """The hex SHA-256 of the file's bytes (raises OSError like reading it would)."""
     name = os.fspath(path)
     if not os.path.isabs(name):
         name = os.path.abspath(name)
+    taken = _AS_READ
+    if taken is not None:
+        digest = taken.get(name)
+        if digest is None:
+            digest = taken[name] = _file_sha256(name)
+        return digest
+    return _file_sha256(name)
+
+
+def _file_sha256(name: str) -> str:
     stat = os.stat(name)
     key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     known = _KNOWN.get(name)

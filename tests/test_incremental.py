@@ -571,3 +571,34 @@ def test_a_build_starts_from_the_digests_the_last_one_kept_and_only_for_unchange
     assert opened == [str(page)]
     assert rendered >= 1
     assert tree_hashes(out) == _cold(project, tmp_path)
+
+
+def test_a_build_asks_for_each_input_file_twice_at_most(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each input file's digest is taken once when the build starts and used by every loader and
+    fingerprint after; only the check that nothing changed during the build asks again. Before, a
+    content page was looked at three times and a reception point's file four (its loader, the
+    fingerprints of the pages that list it)."""
+    import os
+    import types
+    from collections import Counter
+
+    from siad import digests
+
+    out = tmp_path / "sortie"
+    _build(project, out)
+    (project / "content" / "mutation.md").open("a", encoding="utf-8").write("\nUne phrase de plus.\n")
+    asked: Counter[str] = Counter()
+    real_stat = os.stat
+
+    def counting(name, *args, **kwargs):
+        text = os.fspath(name)
+        if text.startswith(str(project)) and text.endswith((".md", ".yml", ".csv")):
+            asked[os.path.relpath(text, project)] += 1
+        return real_stat(name, *args, **kwargs)
+
+    monkeypatch.setattr(digests, "os", types.SimpleNamespace(**{**vars(os), "stat": counting}))  # the digests' questions only
+    rendered, _ = _build(project, out)
+    assert rendered >= 1
+    unchanged = {name: n for name, n in asked.items() if name != "content/mutation.md"}
+    assert "content/index.md" in unchanged and "data/lieux/adil03.yml" in unchanged
+    assert max(unchanged.values()) == 2, sorted(unchanged.items(), key=lambda item: -item[1])[:5]
