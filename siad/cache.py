@@ -57,7 +57,7 @@ class PageCache:
     def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
+            self._db = _connect(self.path)
             _create_tables(self._db)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is None or row[0] != _SCHEMA:  # another version of siad: start again from nothing
@@ -76,7 +76,7 @@ class PageCache:
         if self.path is not None:
             try:
                 self.path.unlink(missing_ok=True)
-                self._db = sqlite3.connect(self.path)
+                self._db = _connect(self.path)
                 _create_tables(self._db)
                 with self._db:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (_SCHEMA,))
@@ -368,6 +368,20 @@ class PageCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The cache's database, read through a memory map: a build reads most of it (each page's
+    record and facts), which SQLite otherwise asks the system for 4 KiB at a time (16,000 reads for
+    a 4,000-page site changed by one page). Its journal is a write-ahead log synced at checkpoints
+    only (4 syncs to disk per build instead of 24; a busy disk made each cost milliseconds): a
+    machine that loses power may lose the last builds' changes, never the database's consistency —
+    and a cache that cannot be read is started again anyway."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA mmap_size = 1073741824")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
 
 
 def _storable(name: str, identity: tuple[int, ...]) -> bool:
