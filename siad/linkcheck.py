@@ -7,14 +7,13 @@ located at the source of the page that contains it. External links (``https:``, 
 
 from __future__ import annotations
 
-import multiprocessing
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
 from .errors import Diagnostic, Location, Report
 from .page_facts import PageFacts, read_page
-from .processes import available_cores, can_fork
+from .processes import available_cores, can_fork, fork_context
 
 def _parse(data: bytes) -> PageFacts:
     return read_page(data.decode("utf-8", errors="replace"))
@@ -63,7 +62,7 @@ def check_links(files: dict[str, bytes | None], sources: dict[str, str], base_pa
             # the first parts by forked processes, the last one here; the messages in the pages' order
             size = -(-len(todo) // jobs)
             parts = [todo[start:start + size] for start in range(0, len(todo), size)]
-            with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
+            with fork_context().Pool(len(parts) - 1) as pool:
                 pending = [pool.apply_async(_check_pages, (part,)) for part in parts[:-1]]
                 last = _check_pages(parts[-1])
                 found = [messages for waiting in pending for messages in waiting.get()] + last

@@ -1,8 +1,10 @@
-"""How many worker processes a build may use, and whether it may fork them."""
+"""How many worker processes a build may use, and whether it may fork them.
+
+``multiprocessing`` is imported only when a build forks (5 ms of every start otherwise: most builds
+of a few pages never fork)."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 
@@ -16,4 +18,13 @@ def available_cores() -> int:
 
 def can_fork() -> bool:
     """Forking is safe only from a single-threaded process (not from ``siad serve``'s server)."""
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def fork_context():
+    """The ``fork`` start method's context, for worker pools and shared values."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")

@@ -18,13 +18,12 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import threading
 from typing import Callable, TypeVar
 
 from . import yaml_cache
 from .errors import Diagnostic, Location, Report
-from .processes import available_cores, can_fork
+from .processes import available_cores, can_fork, fork_context
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -216,7 +215,7 @@ class Batch:
             # done with its own work, by the caller too: nobody waits while chunks are left
             size = max(8, len(self.todo) // (jobs * 16))
             self.chunks = [self.todo[start:start + size] for start in range(0, len(self.todo), size)]
-            context = multiprocessing.get_context("fork")
+            context = fork_context()
             self.claimed = context.Value("i", 0)
             _BATCH_LOAD = (load, self.store is not None, self.chunks, self.claimed)
             self.workers = min(jobs - 1, len(self.chunks))  # the caller is the last loader

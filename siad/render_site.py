@@ -12,7 +12,6 @@ diagnostics and their order are the same whatever the number of workers.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from .markup import shortcode_names
 from .model import UPDATES_URL, Page, Site
 from .opendata import OPEN_DATA_DIR
 from .page_facts import PageFacts, read_page
-from .processes import available_cores, can_fork
+from .processes import available_cores, can_fork, fork_context
 from .render import Renderer
 from .search_index import SEARCH_INDEX, by_name_record, named_outputs, search_index, search_record
 from .sitemap import sitemap_files
@@ -225,7 +224,7 @@ def _render(renderer: Renderer, pages: list[Page], todo: list[int], base_url: st
             size = max(4, len(todo) // (jobs * 32))  # small enough that no worker waits long for the last one
             early = [i for i in todo if i not in late]
             chunks = [early[start:start + size] for start in range(0, len(early), size)]
-            with multiprocessing.get_context("fork").Pool(max(1, min(jobs, len(chunks)))) as pool:
+            with fork_context().Pool(max(1, min(jobs, len(chunks)))) as pool:
                 rendering = pool.imap(_render_chunk, chunks)
                 meanwhile()
                 results.update((i, _render_one(i)) for i in sorted(late))
