@@ -55,3 +55,17 @@ def test_internal_error_is_reported_without_traceback_unless_debug(tmp_path: Pat
     loud = CliRunner().invoke(cli, ["--debug", "check", "--source", str(tmp_path / "p")])
     assert loud.exit_code == 1
     assert "Traceback" in loud.stderr and "bogue simulé" in loud.stderr
+
+
+def test_siad_starts_without_modules_it_rarely_needs():
+    """Each start of siad is paid by every build (a one-page rebuild of a 4,000-page site takes half a
+    second): the command imports neither multiprocessing (only when a build forks workers), nor
+    urllib.request with http.client, ssl and email (xml.sax.saxutils brought them), nor
+    importlib.metadata (the installed packages' metadata)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, siad.cli, siad.build; "
+            "print(sorted(m for m in ('multiprocessing', 'urllib.request', 'http.client', 'ssl', 'email', 'importlib.metadata') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert found == "[]"
