@@ -12,6 +12,7 @@ from elsewhere (a CI cache). A cache that cannot be read is thrown away, never a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass, replace
 from functools import partial
@@ -22,6 +23,7 @@ from .errors import Diagnostic, Location
 from .page_facts import PageFacts
 
 CACHE_FILE = "pages.sqlite3"
+JOINED_KEYS = 1000  # see PageCache._rows_of
 _SCHEMA = f"siad {__version__}, schéma 6"
 
 
@@ -100,8 +102,7 @@ class PageCache:
         wanted = [o for o in outputs if o not in found]
         if wanted and self._db is not None:
             try:
-                rows = self._rows_of("SELECT p.output, p.fingerprint, p.digest, p.facts, p.diagnostics, p.links, p.search "
-                                     "FROM pages p JOIN wanted w ON p.output = w.key", wanted)
+                rows = self._rows_of("pages", "output", "fingerprint, digest, facts, diagnostics, links, search", wanted)
                 for output, fingerprint, digest, facts, diagnostics, links, search in rows:  # the pages' links: when asked for
                     page = CachedPage(fingerprint, digest, PageFacts.from_json(facts, partial(self._page_links, output)), _diagnostics_json(diagnostics),
                                       _diagnostics_json(links) if links is not None else None,
@@ -112,13 +113,22 @@ class PageCache:
                 return {}
         return found
 
-    def _rows_of(self, select: str, keys: list[str]) -> list[tuple]:
-        """The rows of ``select``, which joins the temporary table ``wanted`` (column ``key``), filled
-        with ``keys``: one query for thousands of keys (raises sqlite3.Error)."""
-        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-        self._db.execute("DELETE FROM wanted")
-        self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
-        return self._db.execute(select).fetchall()
+    def _rows_of(self, table: str, key: str, columns: str, keys: list[str]) -> list[tuple]:
+        """(key, ``columns``…) of the rows of ``table`` whose ``key`` is one of ``keys``: one query for
+        thousands of keys (raises sqlite3.Error). Up to :data:`JOINED_KEYS` keys, through a temporary
+        table of them; above, every row whose key starts as all of ``keys`` do (« page: »: the records
+        of one kind) is read and the others left out here — a build that changed one page of 4,000
+        wants nearly all of them, and filling the temporary table cost more than reading the rest."""
+        select = f"SELECT t.{key}, " + ", ".join(f"t.{c.strip()}" for c in columns.split(","))
+        if len(keys) <= JOINED_KEYS:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+            return self._db.execute(f"{select} FROM {table} t JOIN wanted w ON t.{key} = w.key").fetchall()
+        prefix = os.path.commonprefix(keys)
+        rows = self._db.execute(f"{select} FROM {table} t WHERE t.{key} >= ? AND t.{key} < ?", (prefix, prefix + "\U0010ffff")).fetchall()
+        wanted = set(keys)
+        return [row for row in rows if row[0] in wanted]
 
     def _page_links(self, output: str) -> str:
         """The JSON text of a cached page's links ("[]" when the cache lost it: nothing to check)."""
@@ -137,7 +147,7 @@ class PageCache:
         if not wanted or self._db is None:
             return
         try:
-            for output, links in self._rows_of("SELECT p.output, p.page_links FROM pages p JOIN wanted w ON p.output = w.key", wanted):
+            for output, links in self._rows_of("pages", "output", "page_links", wanted):
                 if type(links) is str:
                     facts[output].set_links_text(links)
         except sqlite3.Error:
@@ -297,7 +307,7 @@ class PageCache:
             return {}
         self._yaml_used.update(keys)
         try:
-            return dict(self._rows_of("SELECT y.key, y.tree FROM yaml y JOIN wanted w ON y.key = w.key", keys))
+            return dict(self._rows_of("yaml", "key", "tree", keys))
         except sqlite3.Error:
             return {}
 

@@ -625,3 +625,36 @@ def test_the_cache_is_one_file_after_a_build_and_read_through_a_memory_map(proje
     finally:
         cache.close()
     assert _build(project, out)[1] >= pages  # still a cache: every page reused
+
+
+def test_many_cached_rows_read_by_range_or_by_join_are_the_same(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """Above a thousand keys the cache reads every row whose key starts as all the wanted ones do and
+    leaves the others out, instead of joining a temporary table of the keys: the same rows either way,
+    for pages and for kept records of one kind or of several."""
+    from siad import cache as cache_module
+    from siad.cache import PageCache
+
+    out = tmp_path / "sortie"
+    _build(project, out)
+    folder = tmp_path / ".siad-cache" / "sortie"
+    with sqlite3.connect(folder / "pages.sqlite3") as db:
+        outputs = sorted(o for (o,) in db.execute("SELECT output FROM pages"))
+        keys = sorted(k for (k,) in db.execute("SELECT key FROM yaml"))
+    kinds = sorted({k.split(":")[0] for k in keys if ":" in k})
+    assert len(outputs) > 50 and len(kinds) >= 2
+    one_kind = [k for k in keys if k.startswith(kinds[0] + ":")][1:]  # not all of them
+    mixed = keys[::2]
+
+    def read(limit: int):
+        monkeypatch.setattr(cache_module, "JOINED_KEYS", limit)
+        cache = PageCache(folder)
+        try:
+            pages = cache.pages(outputs[1:])
+            return ({o: (p.fingerprint, p.digest, p.facts.to_json(), p.diagnostics, p.search) for o, p in pages.items()},
+                    cache.yaml_get_many(one_kind), cache.yaml_get_many(mixed))
+        finally:
+            cache.close()
+
+    by_join = read(10_000)
+    assert len(by_join[0]) == len(outputs) - 1 and len(by_join[1]) == len(one_kind) and len(by_join[2]) == len(mixed)
+    assert read(0) == by_join
