@@ -25,6 +25,7 @@ import markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from . import inline_patterns
 from .errors import Location, Report
 from .sanitise import sanitise
 from .schema import suggestion
@@ -224,24 +225,31 @@ _MARKDOWN: markdown.Markdown | None = None
 def _markdown() -> markdown.Markdown:
     """One Markdown converter per process, reset before each page: building one costs about as much
     as converting a short page. The page's own processors (shortcodes, links, glossary) are
-    registered again on it each time, replacing the previous page's. The extensions are given as
-    objects, not names: a name makes Python-Markdown look for it among the entry points of every
-    installed package first (the metadata of each, read at each start of siad)."""
+    registered again on it each time, replacing the previous page's."""
     global _MARKDOWN
     if _MARKDOWN is None:
-        from markdown.extensions.abbr import AbbrExtension
-        from markdown.extensions.attr_list import AttrListExtension
-        from markdown.extensions.def_list import DefListExtension
-        from markdown.extensions.sane_lists import SaneListExtension
-        from markdown.extensions.tables import TableExtension
-        from markdown.extensions.toc import TocExtension
-
-        _MARKDOWN = markdown.Markdown(
-            extensions=[TableExtension(), AttrListExtension(), AbbrExtension(), DefListExtension(), SaneListExtension(),
-                        TocExtension(slugify=slugify, toc_depth="2-3")],
-            output_format="html",
-        )
+        _MARKDOWN = new_converter()
+        if inline_patterns.supported():  # the same result, without the pattern tries that cannot match
+            _MARKDOWN.treeprocessors.register(inline_patterns.InlineByNeeds(_MARKDOWN), "inline", 20)
     return _MARKDOWN.reset()
+
+
+def new_converter() -> markdown.Markdown:
+    """Python-Markdown with siad's extensions. Given as objects, not names: a name makes
+    Python-Markdown look for it among the entry points of every installed package first (the
+    metadata of each, read at each start of siad)."""
+    from markdown.extensions.abbr import AbbrExtension
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.def_list import DefListExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+    from markdown.extensions.toc import TocExtension
+
+    return markdown.Markdown(
+        extensions=[TableExtension(), AttrListExtension(), AbbrExtension(), DefListExtension(), SaneListExtension(),
+                    TocExtension(slugify=slugify, toc_depth="2-3")],
+        output_format="html",
+    )
 
 
 def render_markdown(
