@@ -198,8 +198,8 @@ class _FrenchSpacing(Treeprocessor):
     """French typography: the space before « ? ! ; : » and inside guillemets becomes a narrow
     no-break space, so that a « ? » never starts a line on a narrow screen. Code is left alone."""
 
-    BEFORE = re.compile(r"[ \u00a0](?=[?!;:»])")
-    AFTER = re.compile(r"(?<=«)[ \u00a0]")
+    SPACE = re.compile(r"[ \u00a0](?=[?!;:»])|(?<=«)[ \u00a0]")  # before the sign, or inside the guillemet
+    SIGN = re.compile(r"[?!;:»«]")  # a text without any (most) is left as it is
 
     def run(self, root: etree.Element) -> None:
         self._fix(root)
@@ -214,9 +214,9 @@ class _FrenchSpacing(Treeprocessor):
 
     @classmethod
     def _spaces(cls, text: str | None) -> str | None:
-        if not text:
+        if not text or cls.SIGN.search(text) is None:
             return text
-        return cls.AFTER.sub("\u202f", cls.BEFORE.sub("\u202f", text))
+        return cls.SPACE.sub("\u202f", text)
 
 
 _MARKDOWN: markdown.Markdown | None = None

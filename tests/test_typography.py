@@ -81,3 +81,31 @@ def test_every_page_of_the_default_site_is_the_same_with_every_inline_pattern_tr
     monkeypatch.setattr(markup, "_MARKDOWN", None)
     assert run("build", "--source", REPO_ROOT, "--out", tmp_path / "lent", "--jobs", "1").exit_code == 0
     assert tree_hashes(tmp_path / "rapide") == tree_hashes(tmp_path / "lent")
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\u00a0", "?", "!", ";", ":", "«", "»", "«\u00a0", " »", "é", "\n"]), max_size=30).map("".join))
+def test_french_spacing_in_one_pass_equals_the_two_rules_applied_in_turn(text):
+    """The narrow no-break space before « ? ! ; : » and inside guillemets, made in one pass (and not at
+    all in a text without those signs): the same text as the space before the sign, then the one after
+    « », each replaced in turn."""
+    import re
+
+    from siad.markup import _FrenchSpacing
+
+    in_turn = re.sub(r"(?<=«)[ \u00a0]", "\u202f", re.sub(r"[ \u00a0](?=[?!;:»])", "\u202f", text))
+    assert _FrenchSpacing._spaces(text) == (in_turn if text else text)
+
+
+def test_white_space_collapsed_for_the_search_index_is_python_s_white_space():
+    """The search index's words are split on what ``str.split`` calls white space: the same code points
+    as ``\\s`` in a regular expression, which made them before."""
+    import re
+    import sys
+
+    from siad.page_reader import collapse
+
+    spaces = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
+    assert all(c.isspace() for c in spaces) and len(spaces) == sum(1 for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    text = "  a" + spaces + "b\u202fc  \u00a0d\n"
+    assert collapse(text) == re.sub(r"\s+", " ", text).strip() == "a b c d"
