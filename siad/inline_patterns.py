@@ -38,9 +38,11 @@ _ANY_NEED = re.compile("|".join(re.escape(need) for need in sorted({n for needs 
 
 
 def supported() -> bool:
-    """Whether this Python-Markdown has the inline processor's method this class narrows."""
-    return callable(getattr(InlineProcessor, "_InlineProcessor__applyPattern", None)) and callable(
-        getattr(InlineProcessor, "_InlineProcessor__handleInline", None))
+    """Whether this Python-Markdown has the inline processor's methods this class narrows, and the
+    registry of patterns by name it reads."""
+    return (callable(getattr(InlineProcessor, "_InlineProcessor__applyPattern", None))
+            and callable(getattr(InlineProcessor, "_InlineProcessor__handleInline", None))
+            and isinstance(getattr(markdown.util.Registry(), "_data", None), dict))
 
 
 class InlineByNeeds(InlineProcessor):
@@ -52,10 +54,9 @@ class InlineByNeeds(InlineProcessor):
         self._all_known = False
 
     def run(self, tree, ancestors=None):
-        patterns = self.md.inlinePatterns
-        names = [item.name for item in patterns._priority]
-        self._needs = {id(patterns[name]): NEEDS[name] for name in names if name in NEEDS}
-        self._all_known = all(name in NEEDS for name in names)
+        registered = self.md.inlinePatterns._data  # name → pattern (the registry's own lookup sorts it each time)
+        self._needs = {id(pattern): NEEDS[name] for name, pattern in registered.items() if name in NEEDS}
+        self._all_known = len(self._needs) == len(registered)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
