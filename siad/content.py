@@ -7,11 +7,10 @@ A page's URL comes from its path: ``content/aide/renouveler.md`` → ``aide/reno
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .digests import file_sha256_or_none
+from .digests import file_sha256_or_none, files_below
 from .errors import Location, Report, relative_name
 from .record_cache import remember_each
 from .schema import INVALID, SLUG, Date, Field, Integer, Schema, Text
@@ -62,7 +61,7 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
         report.error(Location(CONTENT_DIR), "le dossier content/ est introuvable", "créez-le avec au moins une page index.md")
         return pages, files
     found: list[tuple[Report, str, str, str | None]] = []  # (its messages so far, full path, rel, page URL or None)
-    for parts, full, link in _files_below(base):
+    for parts, full, link in sorted(files_below(base, _not_hidden)):
         rel = relative_name(Path(full), root) if link else CONTENT_DIR + "/" + "/".join(parts)
         own = Report()
         if not _safe_segments(parts, rel, own):
@@ -90,6 +89,11 @@ def load_content(root: Path, report: Report) -> tuple[list[SourcePage], list[Sta
     return pages, files
 
 
+def _not_hidden(name: str, _is_folder: bool) -> bool:
+    """Hidden files and folders (« .git », « .brouillon.md ») are not the site's."""
+    return not name.startswith(".")
+
+
 def page_url(parts: tuple[str, ...]) -> str:
     """``a/b.md`` → ``a/b/``; ``a/index.md`` → ``a/``; ``index.md`` → ``''`` (``parts``: the path below content/)."""
     names = [*parts[:-1], _stem_suffix(parts[-1])[0]]
@@ -102,34 +106,6 @@ def _stem_suffix(name: str) -> tuple[str, str]:
     """A file name's stem and suffix, as pathlib splits them (« a.b.md » → « a.b », « .md »; « a. » has none)."""
     dot = name.rfind(".")
     return (name[:dot], name[dot:]) if 0 < dot < len(name) - 1 else (name, "")
-
-
-def _files_below(base: Path) -> list[tuple[tuple[str, ...], str, bool]]:
-    """(names of the path below ``base``, full path, whether it is a symbolic link) of every file under
-    ``base``, in the order of those names; hidden files and folders (« .git », « .brouillon.md ») left
-    out, links to folders not followed (:mod:`siad.symlinks` keeps links inside the project). One
-    ``scandir`` per folder: a 4,000-page site is listed without building a path object per file."""
-    found: list[tuple[tuple[str, ...], str, bool]] = []
-    pending: list[tuple[tuple[str, ...], str]] = [((), os.fspath(base))]
-    while pending:
-        parents, folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                link = entry.is_symlink()
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(((*parents, entry.name), entry.path))
-                elif entry.is_file():
-                    found.append(((*parents, entry.name), entry.path, link))
-            except OSError:  # vanished while listed
-                continue
-    found.sort()
-    return found
 
 
 # Hosting configuration files kept as they are at the root of the site (Netlify, Cloudflare Pages).

@@ -21,6 +21,7 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 SETTLED_NS = 2_000_000_000
 Identity = tuple[int, int, int, int, int]  # device, inode, size, times of modification and change (ns)
@@ -97,22 +98,31 @@ def file_sha256_or_none(path: Path | str) -> str | None:
 
 def files_under(folder: Path) -> list[tuple[str, str]]:
     """(path relative to ``folder`` in POSIX form, full path) of every file below ``folder``, sorted by
-    the relative path; ``__pycache__`` folders left out, and links to folders not followed (a project
-    refuses them, :mod:`siad.symlinks`; a loop would never end). One ``scandir`` per folder: a
-    national project's 10,000 data files are listed without a ``stat`` call each."""
-    found: list[tuple[str, str]] = []
-    pending = [("", os.fspath(folder))]
+    the relative path; ``__pycache__`` folders left out. A national project's 10,000 data files are
+    listed without a ``stat`` call each (:func:`files_below`)."""
+    return sorted(("/".join(names), path) for names, path, _ in files_below(folder, lambda name, is_dir: not (is_dir and name == "__pycache__")))
+
+
+def files_below(folder: Path | str, keep: Callable[[str, bool], bool]) -> list[tuple[tuple[str, ...], str, bool]]:
+    """(names of the path below ``folder``, full path, whether it is a symbolic link) of every file
+    under ``folder`` whose name and folders' names ``keep`` accepts (``keep(name, is_folder)``), in no
+    particular order. One ``scandir`` per folder; links to folders not followed (a project refuses
+    them, :mod:`siad.symlinks`; a loop would never end); a file that vanishes while listed is left out."""
+    found: list[tuple[tuple[str, ...], str, bool]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), os.fspath(folder))]
     while pending:
-        prefix, current = pending.pop()
+        parents, current = pending.pop()
         try:
             entries = list(os.scandir(current))
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    pending.append((prefix + entry.name + "/", entry.path))
-            elif entry.is_file():
-                found.append((prefix + entry.name, entry.path))
-    found.sort()
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if keep(entry.name, True):
+                        pending.append(((*parents, entry.name), entry.path))
+                elif entry.is_file() and keep(entry.name, False):
+                    found.append(((*parents, entry.name), entry.path, entry.is_symlink()))
+            except OSError:
+                continue
     return found
