@@ -25,7 +25,7 @@ import markdown
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from . import inline_patterns
+from . import markdown_needs
 from .errors import Location, Report
 from .sanitise import sanitise
 from .schema import suggestion
@@ -229,8 +229,9 @@ def _markdown() -> markdown.Markdown:
     global _MARKDOWN
     if _MARKDOWN is None:
         _MARKDOWN = new_converter()
-        if inline_patterns.supported():  # the same result, without the pattern tries that cannot match
-            _MARKDOWN.treeprocessors.register(inline_patterns.InlineByNeeds(_MARKDOWN), "inline", 20)
+        if markdown_needs.supported():  # the same result, without the tries that cannot match
+            _MARKDOWN.treeprocessors.register(markdown_needs.InlineByNeeds(_MARKDOWN), "inline", 20)
+            markdown_needs.narrow_block_processors(_MARKDOWN)
     return _MARKDOWN.reset()
 
 

@@ -52,32 +52,35 @@ def test_the_converter_has_its_extensions_without_looking_among_installed_packag
 _DENSE = st.lists(
     st.sampled_from(["a", "b ", " ", "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", "#", ";",
                      ":", "/", "@", ".", "  \n", "\n", "\n\n", "- ", "1. ", "> ", "# ", "http://x.fr", "<b>", "&amp;", "é",
-                     "[a](b)", "![i](j)", "[r]", "[t][r]", "![r]", "\n\n[r]: http://r.fr\n", "<x@y.fr>", "<https://z.fr>", "{: #i }", "*[A]: B\n", "| a | b |\n|---|---|\n"]),
-    max_size=40,
+                     "[a](b)", "![i](j)", "[r]", "[t][r]", "![r]", "\n\n[r]: http://r.fr\n", "<x@y.fr>", "<https://z.fr>", "{: #i }", "*[A]: B\n", "| a | b |\n|---|---|\n",
+                     "\n# ", "\n## T ##\n", "\n===\n", "\n---\n", "\n- - -\n", "\n***\n", "\n___\n", "\n: ", "\n:   d\n",
+                     "\n> ", ">", "\n    code\n", "\n\n    ", "\n* ", "\n+ ", "\n2. ", "#", "=", "-", "[r]: <http://r.fr> \"t\"\n"]),
+    max_size=50,
 ).map("".join)
 
 
 @settings(max_examples=1500, deadline=None)
 @given(_DENSE)
-def test_inline_patterns_tried_only_where_they_can_match_give_python_markdowns_result(text):
+def test_markdown_tried_only_where_it_can_match_gives_python_markdowns_result(text):
     """siad skips the inline patterns that cannot match a text (no « [ » for a link, no « * » or « _ »
-    for emphasis…): on texts dense in every such character, the same HTML as Python-Markdown's own
-    inline processor."""
-    from siad import inline_patterns
+    for emphasis…) and the block processors that cannot concern a block (no « # » for a heading, no
+    « > » for a quote…): on texts dense in every such character, the same HTML as Python-Markdown's."""
+    from siad import markdown_needs
     from siad.markup import new_converter
 
-    assert inline_patterns.supported()
+    assert markdown_needs.supported()
     plain, quick = new_converter(), new_converter()
-    quick.treeprocessors.register(inline_patterns.InlineByNeeds(quick), "inline", 20)
+    quick.treeprocessors.register(markdown_needs.InlineByNeeds(quick), "inline", 20)
+    markdown_needs.narrow_block_processors(quick)
     assert quick.convert(text) == plain.convert(text)
 
 
 def test_every_page_of_the_default_site_is_the_same_with_every_inline_pattern_tried(tmp_path, monkeypatch):
     from conftest import REPO_ROOT, run, tree_hashes
-    from siad import inline_patterns, markup
+    from siad import markdown_needs, markup
 
     assert run("build", "--source", REPO_ROOT, "--out", tmp_path / "rapide").exit_code == 0
-    monkeypatch.setattr(inline_patterns, "supported", lambda: False)
+    monkeypatch.setattr(markdown_needs, "supported", lambda: False)
     monkeypatch.setattr(markup, "_MARKDOWN", None)
     assert run("build", "--source", REPO_ROOT, "--out", tmp_path / "lent", "--jobs", "1").exit_code == 0
     assert tree_hashes(tmp_path / "rapide") == tree_hashes(tmp_path / "lent")

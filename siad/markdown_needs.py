@@ -1,4 +1,4 @@
-"""Python-Markdown's inline processing, without the pattern tries that cannot match.
+"""Python-Markdown without the tries that cannot match.
 
 Python-Markdown tries each of its inline patterns (code, escapes, links, images, automatic links,
 line breaks, raw HTML, entities, emphasis: 14 with siad's extensions) on each text of a page, one
@@ -6,8 +6,13 @@ regular expression after the other: 44 tries a page of the benchmark's corpus, n
 a third of the time it takes to convert a page. Each of these patterns needs a given character to
 match (« [ » for a link, « * » or « _ » for emphasis, « < » for raw HTML…): :class:`InlineByNeeds`
 does not try a pattern on a text without it, and leaves a text with none of them as it is. A pattern
-it does not know (another extension's) is always tried. The result is the same as Python-Markdown's
-(tested on random texts dense in those characters, and on every page of the default site).
+it does not know (another extension's) is always tried.
+
+The same for blocks (:func:`narrow_block_processors`): each paragraph is tested by a dozen block
+processors, several searching the whole block for a line that starts with « # », « > », « : » or
+« --- »; a processor whose test cannot succeed without a given text is not asked on a block without
+it. The results are Python-Markdown's own (tested on random texts dense in those characters, and on
+every page of the default site).
 """
 
 from __future__ import annotations
@@ -73,3 +78,54 @@ class InlineByNeeds(InlineProcessor):
             else:
                 return data, False, 0  # what a pattern that does not match gives
         return super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
+
+
+# Block processors whose test cannot succeed on a block without one of these texts: name → (class, needs).
+BLOCK_TEST_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "hashheader": ("HashHeaderProcessor", ("#",)),  # a line starting with « # »
+    "setextheader": ("SetextHeaderProcessor", ("\n=", "\n-")),  # a first line underlined
+    "hr": ("HRProcessor", ("-", "_", "*")),  # a line of three of them
+    "deflist": ("DefListProcessor", (":",)),  # a line starting with « : »
+    "quote": ("BlockQuoteProcessor", (">",)),  # a line starting with « > »
+}
+# Block processors whose test always succeeds and whose run gives up (False, the blocks as they were)
+# on a first block without one of these texts.
+BLOCK_RUN_NEEDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "abbr": ("AbbrBlockprocessor", ("*[",)),  # « *[SIAD]: … »
+    "reference": ("ReferenceProcessor", ("]:",)),  # « [id]: https://… »
+}
+
+
+def narrow_block_processors(md: markdown.Markdown) -> None:
+    """Have the block processors of :data:`BLOCK_TEST_NEEDS` and :data:`BLOCK_RUN_NEEDS` (when they are
+    Python-Markdown's own classes) skip, without changing anything, the blocks that cannot concern them."""
+    registered = md.parser.blockprocessors
+    for name, (kind, needs) in BLOCK_TEST_NEEDS.items():
+        processor = registered[name] if name in registered else None
+        if processor is not None and type(processor).__name__ == kind and type(processor).__module__.startswith("markdown."):
+            processor.test = _tested_if_needed(processor.test, needs)
+    for name, (kind, needs) in BLOCK_RUN_NEEDS.items():
+        processor = registered[name] if name in registered else None
+        if processor is not None and type(processor).__name__ == kind and type(processor).__module__.startswith("markdown."):
+            processor.run = _run_if_needed(processor.run, needs)
+
+
+def _tested_if_needed(test, needs: tuple[str, ...]):
+    def narrowed(parent, block: str) -> bool:
+        for need in needs:
+            if need in block:
+                return test(parent, block)
+        return False
+
+    return narrowed
+
+
+def _run_if_needed(run, needs: tuple[str, ...]):
+    def narrowed(parent, blocks: list[str]):
+        block = blocks[0]
+        for need in needs:
+            if need in block:
+                return run(parent, blocks)
+        return False  # what its run returns, the block put back, when nothing in it is for it
+
+    return narrowed
