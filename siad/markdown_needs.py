@@ -62,6 +62,7 @@ class InlineByNeeds(InlineProcessor):
         registered = self.md.inlinePatterns._data  # name → pattern (the registry's own lookup sorts it each time)
         self._needs = {id(pattern): NEEDS[name] for name, pattern in registered.items() if name in NEEDS}
         self._all_known = len(self._needs) == len(registered)
+        self.inlinePatterns = list(self.md.inlinePatterns)  # in order, indexed at each try: a list, not the registry
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
