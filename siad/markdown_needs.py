@@ -111,6 +111,24 @@ def narrow_block_processors(md: markdown.Markdown) -> None:
             processor.run = _run_if_needed(processor.run, needs)
 
 
+def narrow_toc_marker(md: markdown.Markdown) -> None:
+    """The table of contents' extension looks, in every paragraph of every page, for one that is its
+    marker alone (« [TOC] »), joining each element's texts to compare: it now looks only in a page
+    where the marker's text appears at all (one pass over the texts, in C)."""
+    registered = md.treeprocessors
+    processor = registered["toc"] if "toc" in registered else None
+    if processor is None or type(processor).__name__ != "TocTreeprocessor" or not type(processor).__module__.startswith("markdown."):
+        return
+    replace = processor.replace_marker
+
+    def replace_marker(root, elem) -> None:
+        marker = processor.marker
+        if marker and any(marker in text for text in root.itertext()):
+            replace(root, elem)
+
+    processor.replace_marker = replace_marker
+
+
 def _tested_if_needed(test, needs: tuple[str, ...]):
     def narrowed(parent, block: str) -> bool:
         for need in needs:

@@ -232,6 +232,7 @@ def _markdown() -> markdown.Markdown:
         if markdown_needs.supported():  # the same result, without the tries that cannot match
             _MARKDOWN.treeprocessors.register(markdown_needs.InlineByNeeds(_MARKDOWN), "inline", 20)
             markdown_needs.narrow_block_processors(_MARKDOWN)
+            markdown_needs.narrow_toc_marker(_MARKDOWN)
     return _MARKDOWN.reset()
 
 

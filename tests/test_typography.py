@@ -54,7 +54,7 @@ _DENSE = st.lists(
                      ":", "/", "@", ".", "  \n", "\n", "\n\n", "- ", "1. ", "> ", "# ", "http://x.fr", "<b>", "&amp;", "é",
                      "[a](b)", "![i](j)", "[r]", "[t][r]", "![r]", "\n\n[r]: http://r.fr\n", "<x@y.fr>", "<https://z.fr>", "{: #i }", "*[A]: B\n", "| a | b |\n|---|---|\n",
                      "\n# ", "\n## T ##\n", "\n===\n", "\n---\n", "\n- - -\n", "\n***\n", "\n___\n", "\n: ", "\n:   d\n",
-                     "\n> ", ">", "\n    code\n", "\n\n    ", "\n* ", "\n+ ", "\n2. ", "#", "=", "-", "[r]: <http://r.fr> \"t\"\n"]),
+                     "\n> ", ">", "\n    code\n", "\n\n    ", "\n* ", "\n+ ", "\n2. ", "#", "=", "-", "[TOC]", "\n\n[TOC]\n\n", "\n## [TOC]\n", "[r]: <http://r.fr> \"t\"\n"]),
     max_size=50,
 ).map("".join)
 
@@ -72,6 +72,7 @@ def test_markdown_tried_only_where_it_can_match_gives_python_markdowns_result(te
     plain, quick = new_converter(), new_converter()
     quick.treeprocessors.register(markdown_needs.InlineByNeeds(quick), "inline", 20)
     markdown_needs.narrow_block_processors(quick)
+    markdown_needs.narrow_toc_marker(quick)
     assert quick.convert(text) == plain.convert(text)
 
 
