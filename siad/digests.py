@@ -49,8 +49,8 @@ def as_first_read(taken: dict[str, str] | None):
 def file_sha256(path: Path | str) -> str:
     """The hex SHA-256 of the file's bytes (raises OSError like reading it would)."""
     name = os.fspath(path)
-    if not os.path.isabs(name):
-        name = os.path.abspath(name)
+    if not os.path.isabs(name):  # not abspath: « link/../x » is where the link leads, not « x »
+        name = os.path.join(os.getcwd(), name)
     taken = _AS_READ
     if taken is not None:
         digest = taken.get(name)
@@ -77,7 +77,10 @@ def _file_sha256(name: str) -> str:
 
 def settled_under(folders: list[Path | str]) -> dict[str, tuple[Identity, str]]:
     """The digests known of settled files below ``folders``: what a build keeps for the next one."""
-    prefixes = tuple(os.path.join(os.path.abspath(folder), "") for folder in folders)
+    cwd = os.getcwd()
+    named = [os.path.join(cwd, folder) for folder in folders]  # as file_sha256 names the files below them
+    tidied = [os.path.normpath(folder) for folder in named]  # « siad build » in the project: its root is « . »
+    prefixes = tuple({os.path.join(folder, "") for folder in named + tidied})
     return {name: known for name, known in _KNOWN.items() if name.startswith(prefixes)}
 
 

@@ -66,3 +66,19 @@ def test_files_under_lists_every_file_by_relative_path_and_never_follows_a_link_
     (tmp_path / "a" / "boucle").symlink_to(tmp_path)  # a loop: once followed, never ended
     assert files_under(tmp_path) == [("a/b/c.txt", str(tmp_path / "a" / "b" / "c.txt")), ("lien.txt", str(tmp_path / "lien.txt")),
                                      ("z.txt", str(tmp_path / "z.txt"))]
+
+
+def test_a_relative_name_through_a_link_is_the_file_the_link_leads_to(tmp_path: Path, monkeypatch) -> None:
+    """« lien/../projet/f.txt » names the file next to where the link leads: its digest is that file's,
+    never the one of a « projet/f.txt » beside the link (what collapsing « lien/.. » by text would read)."""
+    (tmp_path / "reel" / "dedans").mkdir(parents=True)
+    (tmp_path / "reel" / "projet").mkdir()
+    (tmp_path / "reel" / "projet" / "f.txt").write_text("le bon fichier", encoding="utf-8")
+    (tmp_path / "ici" / "projet").mkdir(parents=True)
+    (tmp_path / "ici" / "projet" / "f.txt").write_text("un autre fichier", encoding="utf-8")
+    (tmp_path / "ici" / "lien").symlink_to(tmp_path / "reel" / "dedans")
+    monkeypatch.chdir(tmp_path / "ici")
+    name = os.path.join("lien", "..", "projet", "f.txt")
+    assert open(name, encoding="utf-8").read() == "le bon fichier"
+    assert digests.file_sha256(name) == hashlib.sha256(b"le bon fichier").hexdigest()
+    assert digests.file_sha256_or_none(Path(name)) == hashlib.sha256(b"le bon fichier").hexdigest()

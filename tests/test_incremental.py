@@ -658,3 +658,28 @@ def test_many_cached_rows_read_by_range_or_by_join_are_the_same(project: Path, t
     by_join = read(10_000)
     assert len(by_join[0]) == len(outputs) - 1 and len(by_join[1]) == len(one_kind) and len(by_join[2]) == len(mixed)
     assert read(0) == by_join
+
+
+def test_digests_are_kept_for_a_project_named_relatively(project: Path, tmp_path: Path, monkeypatch) -> None:
+    """« siad build » run in the project's folder (its root « . »): the digests the build keeps are
+    found again by the next one, which reads no file to see that nothing changed."""
+    import builtins
+    import os
+
+    from siad import digests
+
+    later = time.time_ns() + 10 * digests.SETTLED_NS
+    monkeypatch.setattr(digests.time, "time_ns", lambda: later)
+    monkeypatch.chdir(project)
+    out = tmp_path / "sortie"
+    _build(Path("."), out)
+    monkeypatch.setattr(digests, "_KNOWN", {})  # what a new process knows
+    opened: list[str] = []
+
+    def counting(name, *args, **kwargs):
+        opened.append(os.fspath(name))
+        return builtins.open(name, *args, **kwargs)
+
+    monkeypatch.setattr(digests, "open", counting, raising=False)
+    _build(Path("."), out)
+    assert opened == []

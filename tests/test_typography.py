@@ -76,7 +76,7 @@ def test_markdown_tried_only_where_it_can_match_gives_python_markdowns_result(te
     assert quick.convert(text) == plain.convert(text)
 
 
-def test_every_page_of_the_default_site_is_the_same_with_every_inline_pattern_tried(tmp_path, monkeypatch):
+def test_every_page_of_the_default_site_is_the_same_with_every_markdown_rule_tried(tmp_path, monkeypatch):
     from conftest import REPO_ROOT, run, tree_hashes
     from siad import markdown_needs, markup
 
