@@ -113,3 +113,40 @@ def test_white_space_collapsed_for_the_search_index_is_python_s_white_space():
     assert all(c.isspace() for c in spaces) and len(spaces) == sum(1 for c in range(sys.maxunicode + 1) if chr(c).isspace())
     text = "  a" + spaces + "b\u202fc  \u00a0d\n"
     assert collapse(text) == re.sub(r"\s+", " ", text).strip() == "a b c d"
+
+
+def test_each_page_s_own_processors_apply_to_it_alone_and_none_is_registered_again(monkeypatch):
+    """One converter serves every page: the page's processors (shortcodes, links, glossary) are given
+    to places registered once, never registered again (Python-Markdown then sorted its lists again at
+    each page), apply to their page only, and are let go once it is converted (they hold the site)."""
+    import markdown.util
+
+    from siad import markup
+    from siad.content import SourcePage
+    from siad.glossary import GlossaryTreeprocessor, load_glossary
+
+    monkeypatch.setattr(markup, "_MARKDOWN", None)
+    report = Report()
+    terms = load_glossary([SourcePage("content/glossaire.md", "glossaire/", "Glossaire", "CAF\n:   Caisse d'allocations familiales.\n", 5)], report)
+    links = LinkContext("page/", "", {"autre.md": "autre/"}, set(), lambda u: "../" + u)
+
+    def page(body: str, glossary: bool, shortcode: str = "") -> str:
+        tree = GlossaryTreeprocessor(None, terms, "page/", lambda u: "../" + u) if glossary else None
+        return render_markdown(body, "content/page.md", 1, lambda *a: shortcode, links, report, tree).html
+
+    body = "La CAF aide. [Autre](autre.md) ?\n\n{{< lieux-accueil >}}\n"
+    first = page(body, True, "<div>lieux</div>")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a processor registered or removed between pages")
+
+    monkeypatch.setattr(markdown.util.Registry, "register", forbidden)
+    monkeypatch.setattr(markdown.util.Registry, "deregister", forbidden)
+    assert page(body, True, "<div>lieux</div>") == first
+    assert '<abbr title="Caisse d\'allocations familiales">CAF</abbr>' in first and 'href="../autre/"' in first
+    assert "<div>lieux</div>" in first and "\u202f?" in first
+    plain = page(body, False)  # the same converter, without a glossary: no abbreviation, its own shortcode
+    assert "<abbr" not in plain and 'href="../autre/"' in plain and "<div>lieux</div>" not in plain
+    md = markup._MARKDOWN
+    assert md.preprocessors["siad-shortcodes"].page is None
+    assert md.treeprocessors["siad-links"].page is None and md.treeprocessors["siad-glossary"].page is None
