@@ -537,12 +537,30 @@ def test_a_preview_that_cannot_keep_its_copy_still_serves_its_site(project: Path
     state.cache.close()
 
 
+def _digests_of_a_new_process(monkeypatch) -> list[str]:
+    """Forget the digests this process took, as a new process knows none but those the cache kept;
+    the list that each file siad then opens to hash it is added to."""
+    import builtins
+    import os
+
+    from siad import digests
+
+    monkeypatch.setattr(digests, "_KNOWN", {})
+    opened: list[str] = []
+
+    def counting(name, *args, **kwargs):
+        opened.append(os.fspath(name))
+        return builtins.open(name, *args, **kwargs)
+
+    monkeypatch.setattr(digests, "open", counting, raising=False)
+    return opened
+
+
 def test_a_build_starts_from_the_digests_the_last_one_kept_and_only_for_unchanged_files(project: Path, tmp_path: Path, monkeypatch) -> None:
     """A new process does not read the project's files again to know which changed: the last build
     kept their digests with each file's identity (device, inode, size, times of modification and
     change). A file rewritten with the same size and its old modification time is still read again
     (its time of change moved), and the site equals a cold build."""
-    import builtins
     import os
 
     from siad import digests
@@ -559,14 +577,7 @@ def test_a_build_starts_from_the_digests_the_last_one_kept_and_only_for_unchange
     os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert (page.stat().st_size, page.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
-    monkeypatch.setattr(digests, "_KNOWN", {})  # what a new process knows
-    opened: list[str] = []
-
-    def counting(name, *args, **kwargs):
-        opened.append(os.fspath(name))
-        return builtins.open(name, *args, **kwargs)
-
-    monkeypatch.setattr(digests, "open", counting, raising=False)
+    opened = _digests_of_a_new_process(monkeypatch)
     rendered, _ = _build(project, out)
     assert opened == [str(page)]
     assert rendered >= 1
@@ -663,9 +674,6 @@ def test_many_cached_rows_read_by_range_or_by_join_are_the_same(project: Path, t
 def test_digests_are_kept_for_a_project_named_relatively(project: Path, tmp_path: Path, monkeypatch) -> None:
     """« siad build » run in the project's folder (its root « . »): the digests the build keeps are
     found again by the next one, which reads no file to see that nothing changed."""
-    import builtins
-    import os
-
     from siad import digests
 
     later = time.time_ns() + 10 * digests.SETTLED_NS
@@ -673,13 +681,6 @@ def test_digests_are_kept_for_a_project_named_relatively(project: Path, tmp_path
     monkeypatch.chdir(project)
     out = tmp_path / "sortie"
     _build(Path("."), out)
-    monkeypatch.setattr(digests, "_KNOWN", {})  # what a new process knows
-    opened: list[str] = []
-
-    def counting(name, *args, **kwargs):
-        opened.append(os.fspath(name))
-        return builtins.open(name, *args, **kwargs)
-
-    monkeypatch.setattr(digests, "open", counting, raising=False)
+    opened = _digests_of_a_new_process(monkeypatch)
     _build(Path("."), out)
     assert opened == []
